@@ -1,0 +1,31 @@
+import { readFileSync } from "node:fs";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig, type Plugin } from "vitest/config";
+
+const sqlText: Plugin = {
+  name: "sql-text",
+  transform(_code, id) {
+    if (id.endsWith(".sql")) return { code: `export default ${JSON.stringify(readFileSync(id, "utf8"))};`, map: null };
+  },
+};
+
+/** Benchmarks: figures printed as `BENCH {json}` lines, collected by scripts/bench.mjs. */
+export default defineConfig({
+  test: {
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    projects: [
+      {
+        plugins: [
+          sqlText,
+          cloudflareTest({
+            wrangler: { configPath: "../wrangler.toml" },
+            miniflare: { bindings: { GASTOWN_API_TOKEN: "bench-token", GASTOWN_AGENT_SECRET: "bench-secret", GASTOWN_RUNTIME: "fake" } },
+          }),
+        ],
+        test: { name: "bench-workers", include: ["bench/worker/**/*.bench-test.ts"], testTimeout: 300_000 },
+      },
+      { plugins: [sqlText], test: { name: "bench-node", environment: "node", include: ["bench/node/**/*.bench-test.ts"], testTimeout: 300_000 } },
+    ],
+  },
+});
