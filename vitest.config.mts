@@ -12,6 +12,8 @@ const sqlText: Plugin = {
 
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print one plain "N passed, N failed" closing line.
+    reporters: ["default", ["json", { outputFile: ".tmp/vitest-report.json" }]],
     projects: [
       {
         plugins: [
