@@ -48,7 +48,10 @@ export const beads = sqliteTable(
   },
   (t) => [
     // The ready queue walks this index: open work by priority then age.
-    index("beads_ready").on(t.status, t.priority, t.createdAt),
+    // id last so ties in created_at come out in a stable order straight from the index.
+    index("beads_ready").on(t.status, t.priority, t.createdAt, t.id),
+    // The same walk within one rig.
+    index("beads_rig_ready").on(t.rigId, t.status, t.priority, t.createdAt, t.id),
     index("beads_rig").on(t.rigId, t.status),
     index("beads_parent").on(t.parentId),
     index("beads_type").on(t.type, t.status),
