@@ -1,0 +1,73 @@
+import { ApplicationCommandOptionType as T } from "discord.js";
+import { describe, expect, it } from "vitest";
+import { commandDefinitions, commandText, type ReceivedOption } from "./commands";
+
+interface Opt {
+  type: number;
+  name: string;
+  description: string;
+  required?: boolean;
+  options?: Opt[];
+}
+
+function walk(opts: Opt[], visit: (o: Opt, siblings: Opt[]) => void) {
+  for (const o of opts) {
+    visit(o, opts);
+    if (o.options) walk(o.options, visit);
+  }
+}
+
+describe("commandDefinitions", () => {
+  it("declares one /gt command that Discord would accept", () => {
+    const defs = commandDefinitions();
+    expect(defs).toHaveLength(1);
+    const gt = defs[0] as unknown as Opt;
+    expect(gt.name).toBe("gt");
+    expect(gt.options?.length ?? 0).toBeLessThanOrEqual(25);
+    walk(gt.options ?? [], (o, siblings) => {
+      expect(o.name).toMatch(/^[-_a-z0-9]{1,32}$/);
+      expect(o.description.length).toBeGreaterThan(0);
+      expect(o.description.length).toBeLessThanOrEqual(100);
+      expect(siblings.length).toBeLessThanOrEqual(25);
+      // Discord rejects a required option after an optional one.
+      const req = siblings.filter((s) => s.type !== T.Subcommand && s.type !== T.SubcommandGroup).map((s) => s.required === true);
+      expect(req.indexOf(false) === -1 || req.lastIndexOf(true) < req.indexOf(false)).toBe(true);
+    });
+  });
+
+  it("has a subcommand for every verb of the grammar", () => {
+    const gt = commandDefinitions()[0] as unknown as Opt;
+    const names = (gt.options ?? []).map((o) => o.name);
+    expect(names).toEqual(["help", "rig", "sling", "status", "peek", "nudge", "stop", "mq", "merge", "convoy", "escalations", "ack", "oncall"]);
+  });
+});
+
+const sub = (name: string, options: ReceivedOption[] = []): ReceivedOption => ({ name, type: T.Subcommand, options });
+const str = (name: string, value: string): ReceivedOption => ({ name, type: T.String, value });
+
+describe("commandText", () => {
+  it("writes flags after the title, in the grammar's order whatever order they were typed", () => {
+    const text = commandText([sub("sling", [str("type", "bug"), str("title", "fix login\nflow"), str("priority", "P1")])]);
+    expect(text).toBe("sling fix login flow --priority P1 --type bug");
+  });
+
+  it("walks subcommand groups", () => {
+    const opts: ReceivedOption[] = [
+      { name: "rig", type: T.SubcommandGroup, options: [sub("add", [str("git-url", "https://example.com/r.git"), str("branch", "dev")])] },
+    ];
+    expect(commandText(opts)).toBe("rig add https://example.com/r.git --branch dev");
+  });
+
+  it("turns a decision choice into a switch and people into mentions", () => {
+    expect(commandText([sub("merge", [str("bead", "gt-4k2m"), str("decision", "approve")])])).toBe("merge gt-4k2m --approve");
+    const oncall: ReceivedOption[] = [
+      { name: "oncall", type: T.SubcommandGroup, options: [sub("set", [str("severity", "high"), { name: "role", type: T.Role, value: "77" }])] },
+    ];
+    expect(commandText(oncall)).toBe("oncall set high <@&77>");
+  });
+
+  it("passes verbs without options through", () => {
+    expect(commandText([sub("help")])).toBe("help");
+    expect(commandText([sub("mq")])).toBe("mq");
+  });
+});
