@@ -1,9 +1,12 @@
 import {
+  type APIApplicationCommandBasicOption,
+  type APIApplicationCommandSubcommandOption,
   ApplicationCommandOptionType,
   ApplicationCommandType,
   InteractionContextType,
   type RESTPutAPIApplicationCommandsJSONBody,
 } from "discord.js";
+import { Priority, Severity, WorkBeadType } from "../../core/domain";
 
 /**
  * The `/gt` command as Discord sees it: one command whose subcommands (and subcommand groups)
@@ -15,8 +18,10 @@ export const COMMAND_NAME = "gt";
 
 /** How an option becomes grammar text. */
 type ArgKind =
-  /** the value as one or more words, in place */
+  /** the value as one word, quoted when it holds spaces or quotes */
   | "text"
+  /** the value as several words, unquoted (a list of bead ids) */
+  | "words"
   /** `--<name> <value>` */
   | "flag"
   /** `--<value>` (a choice that selects a switch, e.g. approve|reject) */
@@ -46,29 +51,27 @@ interface GroupSpec {
   verbs: readonly VerbSpec[];
 }
 
-const PRIORITIES = ["P0", "P1", "P2", "P3", "P4"] as const;
-const TYPES = ["task", "bug", "feature", "epic", "chore"] as const;
-const SEVERITIES = ["low", "medium", "high", "critical"] as const;
+const bead = (required = true): ArgSpec => ({ name: "bead", description: "Bead id, e.g. gt-4k2m", kind: "text", required });
+const severity: ArgSpec = { name: "severity", description: "Severity", kind: "text", required: true, choices: Severity.options };
 
-const bead = (description = "Bead id, e.g. gt-4k2m"): ArgSpec => ({ name: "bead", description, kind: "text", required: true });
-
-/** Top-level verbs, in the order of DESIGN §4. */
+/** Top-level verbs, in the order of the grammar's usage table (bot/commands/grammar.ts). */
 export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
-  { name: "help", description: "Show what Gastown can do", args: [] },
+  { name: "help", description: "Show what Gastown can do", args: [{ name: "command", description: "A command to explain", kind: "text" }] },
   {
     name: "rig",
-    description: "Bind this channel to a git repository",
+    description: "Bind channels to git repositories",
     verbs: [
       {
         name: "add",
         description: "Bind this channel to a repository",
         args: [
           { name: "git-url", description: "Repository URL to clone", kind: "text", required: true },
+          { name: "name", description: "Rig name (default: from the URL)", kind: "flag" },
           { name: "branch", description: "Target branch (default main)", kind: "flag" },
         ],
       },
       { name: "list", description: "List the town's rigs", args: [] },
-      { name: "remove", description: "Unbind a rig (default: this channel's)", args: [{ name: "rig", description: "Rig name", kind: "text" }] },
+      { name: "remove", description: "Unbind a rig", args: [{ name: "name", description: "Rig name", kind: "text", required: true }] },
     ],
   },
   {
@@ -76,11 +79,12 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
     description: "Create a bead and dispatch a polecat to it",
     args: [
       { name: "title", description: "What needs doing", kind: "text", required: true },
-      { name: "priority", description: "Priority", kind: "flag", choices: PRIORITIES },
-      { name: "type", description: "Bead type", kind: "flag", choices: TYPES },
+      { name: "priority", description: "Priority (default P2)", kind: "flag", choices: Priority.options },
+      { name: "type", description: "Bead type (default task)", kind: "flag", choices: WorkBeadType.options },
+      { name: "rig", description: "Rig name (default: this channel's)", kind: "flag" },
     ],
   },
-  { name: "status", description: "Town status, or one bead's", args: [{ ...bead(), required: false }] },
+  { name: "status", description: "Town status, or one bead's", args: [bead(false)] },
   { name: "peek", description: "Show an agent's terminal", args: [{ name: "target", description: "Bead or agent id", kind: "text", required: true }] },
   {
     name: "nudge",
@@ -94,8 +98,12 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
   { name: "mq", description: "Show the merge queue", args: [] },
   {
     name: "merge",
-    description: "Merge a bead's branch, or decide on it",
-    args: [bead(), { name: "decision", description: "Approve or reject", kind: "switch", choices: ["approve", "reject"] }],
+    description: "Approve or reject a bead's merge",
+    args: [
+      bead(),
+      { name: "decision", description: "Approve (default) or reject", kind: "switch", choices: ["approve", "reject"] },
+      { name: "reason", description: "Why (with reject)", kind: "text" },
+    ],
   },
   {
     name: "convoy",
@@ -106,7 +114,7 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
         description: "Create a convoy",
         args: [
           { name: "name", description: "Convoy name", kind: "text", required: true },
-          { name: "beads", description: "Bead ids separated by spaces", kind: "text", required: true },
+          { name: "beads", description: "Bead ids separated by spaces", kind: "words", required: true },
         ],
       },
       { name: "status", description: "Convoy status", args: [{ name: "convoy", description: "Convoy id", kind: "text" }] },
@@ -115,12 +123,17 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
         description: "Add beads to a convoy",
         args: [
           { name: "convoy", description: "Convoy id", kind: "text", required: true },
-          { name: "beads", description: "Bead ids separated by spaces", kind: "text", required: true },
+          { name: "beads", description: "Bead ids separated by spaces", kind: "words", required: true },
         ],
       },
     ],
   },
   { name: "escalations", description: "List open escalations", args: [] },
+  {
+    name: "escalate",
+    description: "Ask people for attention",
+    args: [severity, { name: "title", description: "What is wrong", kind: "text", required: true }],
+  },
   { name: "ack", description: "Acknowledge an escalation", args: [{ name: "escalation", description: "Escalation id", kind: "text", required: true }] },
   {
     name: "oncall",
@@ -128,37 +141,29 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
     verbs: [
       {
         name: "set",
-        description: "Set the on-call target for a severity",
+        description: "Set the on-call targets for a severity",
         args: [
-          { name: "severity", description: "Severity", kind: "text", required: true, choices: SEVERITIES },
+          severity,
           { name: "user", description: "A person to page", kind: "user" },
           { name: "role", description: "A role to page", kind: "role" },
+          { name: "more", description: "More @mentions, separated by spaces", kind: "words" },
         ],
       },
     ],
   },
+  { name: "mayor", description: "Ask the mayor", args: [{ name: "text", description: "Your question or request", kind: "text", required: true }] },
 ];
 
-const OPTION_TYPE: Record<ArgKind, ApplicationCommandOptionType.String | ApplicationCommandOptionType.User | ApplicationCommandOptionType.Role> = {
-  text: ApplicationCommandOptionType.String,
-  flag: ApplicationCommandOptionType.String,
-  switch: ApplicationCommandOptionType.String,
-  user: ApplicationCommandOptionType.User,
-  role: ApplicationCommandOptionType.Role,
-};
-
-function argOption(a: ArgSpec) {
-  return {
-    type: OPTION_TYPE[a.kind],
-    name: a.name,
-    description: a.description,
-    required: a.required ?? false,
-    ...(a.choices ? { choices: a.choices.map((c) => ({ name: c, value: c })) } : {}),
-  };
+function argOption(a: ArgSpec): APIApplicationCommandBasicOption {
+  const base = { name: a.name, description: a.description, required: a.required ?? false };
+  if (a.kind === "user") return { ...base, type: ApplicationCommandOptionType.User };
+  if (a.kind === "role") return { ...base, type: ApplicationCommandOptionType.Role };
+  if (a.choices) return { ...base, type: ApplicationCommandOptionType.String, choices: a.choices.map((c) => ({ name: c, value: c })) };
+  return { ...base, type: ApplicationCommandOptionType.String };
 }
 
-const verbOption = (v: VerbSpec) => ({
-  type: ApplicationCommandOptionType.Subcommand as const,
+const verbOption = (v: VerbSpec): APIApplicationCommandSubcommandOption => ({
+  type: ApplicationCommandOptionType.Subcommand,
   name: v.name,
   description: v.description,
   options: v.args.map(argOption),
@@ -227,10 +232,13 @@ function argWords(given: readonly ReceivedOption[], specs: readonly ArgSpec[]): 
     if (value === "") continue;
     switch (s?.kind ?? "flag") {
       case "text":
+        out.push(quote(value));
+        break;
+      case "words":
         out.push(value);
         break;
       case "flag":
-        out.push(`--${o.name}`, value);
+        out.push(`--${o.name}`, quote(value));
         break;
       case "switch":
         out.push(`--${value}`);
@@ -247,3 +255,9 @@ function argWords(given: readonly ReceivedOption[], specs: readonly ArgSpec[]): 
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();
+
+/** One grammar word: quoted (with `\` escapes, as bot/commands/tokenize.ts reads them) when needed. */
+function quote(value: string): string {
+  if (!/[\s"'\\\u2018\u2019\u201c\u201d]/.test(value)) return value;
+  return `"${value.replace(/[\\"'\u2018\u2019\u201c\u201d]/g, (c) => `\\${c}`)}"`;
+}
