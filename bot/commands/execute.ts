@@ -1,0 +1,132 @@
+import type { ChatMessage, Platform } from "../../core/chat";
+import type { Actor } from "../../core/domain";
+import { BeadId } from "../../core/ids";
+import { beadCard } from "../cards";
+import type { TownClient } from "../town-client";
+import type { Command } from "./grammar";
+import { helpText, USAGE } from "./grammar";
+
+/** A reply to a command: visible only to the sender, or to everyone in the channel/thread. */
+export interface Reply {
+  visibility: "private" | "public";
+  msg: ChatMessage;
+}
+
+export interface CommandContext {
+  town: TownClient;
+  platform: Platform;
+  actor: Actor;
+  channelId: string;
+  threadId?: string;
+  /** The bead of the thread the command was typed in, if any. */
+  threadBead?: string;
+  /** How commands are typed on this platform (`/gt `, `!`). */
+  prefix: string;
+}
+
+const priv = (text: string, extra: Partial<ChatMessage> = {}): Reply => ({ visibility: "private", msg: { text, ...extra } });
+const pub = (text: string, extra: Partial<ChatMessage> = {}): Reply => ({ visibility: "public", msg: { text, ...extra } });
+const code = (s: string) => `\`${s}\``;
+
+/** The rig of this channel (by binding), or null. */
+async function channelRig(ctx: CommandContext): Promise<string | null> {
+  return (await ctx.town.channelOf(ctx.platform, ctx.channelId))?.rigId ?? null;
+}
+
+/**
+ * Run one parsed command against the town. Town errors (GastownError) propagate; the router
+ * turns them into a private reply. The `mayor` command is the router's (it needs the thread).
+ */
+export async function executeCommand(cmd: Command, ctx: CommandContext): Promise<Reply[]> {
+  const { town, actor } = ctx;
+  switch (cmd.cmd) {
+    case "help":
+      return [priv(cmd.topic && USAGE[cmd.topic] ? `Usage: ${code(ctx.prefix + USAGE[cmd.topic])}` : helpText(ctx.prefix))];
+    case "rig_add": {
+      const rig = await town.addRig({ name: cmd.name, gitUrl: cmd.gitUrl, defaultBranch: cmd.branch, actor });
+      await town.bindChannel(ctx.platform, ctx.channelId, rig.id);
+      return [pub(`Rig ${code(rig.name)} (${rig.gitUrl}, branch ${code(rig.defaultBranch)}) is bound to this channel. Sling work with ${code(`${ctx.prefix}sling <title>`)}.`)];
+    }
+    case "rig_list": {
+      const rigs = await town.listRigs();
+      if (rigs.length === 0) return [priv(`No rigs yet. Bind this channel with ${code(`${ctx.prefix}rig add <git-url>`)}.`)];
+      return [priv(["*Rigs*", ...rigs.map((r) => `• ${code(r.name)} ${r.gitUrl} (${r.defaultBranch}, ${r.config.agent}, merge ${r.config.mergePolicy})`)].join("\n"))];
+    }
+    case "rig_remove":
+      await town.removeRig(cmd.name, actor);
+      return [pub(`Rig ${code(cmd.name)} removed.`)];
+    case "sling": {
+      const rig = cmd.rig ?? (await channelRig(ctx));
+      if (!rig) return [priv(`This channel is not bound to a rig. Use ${code("--rig NAME")} or ${code(`${ctx.prefix}rig add <git-url>`)} here first.`)];
+      const { bead, agentId } = await town.sling({ rig, title: cmd.title, type: cmd.type, priority: cmd.priority, actor });
+      const who = agentId ? ` and hooked to ${code(agentId)}` : "";
+      return [priv(`Slung ${code(bead.id)}${who}: ${bead.title}. Its card and thread follow in the rig's channel.`)];
+    }
+    case "status": {
+      const id = cmd.bead ?? ctx.threadBead;
+      if (id) return [priv(`Status of ${code(id)}`, { card: beadCard(await town.getBead(id)).card })];
+      const [beads, agents] = await Promise.all([town.listBeads({ limit: 100 }), town.listAgents()]);
+      const open = beads.filter((b) => b.status !== "closed" && ["task", "bug", "feature", "epic"].includes(b.type));
+      const lines = [
+        `*Town ${town.town}*: ${open.length} open bead(s), ${agents.length} agent(s)`,
+        ...open.slice(0, 25).map((b) => `• ${code(b.id)} ${b.priority} ${b.status.replace("_", " ")} — ${b.title}${b.assignee ? ` (${b.assignee})` : ""}`),
+        ...agents.slice(0, 25).map((a) => `◦ ${code(a.id)} ${a.role} ${a.status}${a.hookedBeadId ? ` on ${code(a.hookedBeadId)}` : ""}`),
+      ];
+      return [priv(lines.join("\n"))];
+    }
+    case "peek": {
+      const isBead = BeadId.safeParse(cmd.target).success;
+      const s = await town.peek(cmd.target, isBead);
+      return [pub(`Terminal of ${code(s.agentId)}`, { terminal: { text: s.text, ansi: s.ansi, title: s.agentId }, buttons: [{ action: "peek_again", label: "Peek again", value: cmd.target }] })];
+    }
+    case "nudge": {
+      await town.nudge(cmd.target, BeadId.safeParse(cmd.target).success, cmd.text, actor);
+      return [pub(`Nudged ${code(cmd.target)}: ${cmd.text}`)];
+    }
+    case "stop":
+      await town.stopBead(cmd.bead, actor);
+      return [pub(`Stopping ${code(cmd.bead)}.`)];
+    case "mq_list": {
+      const items = await town.mergeQueue();
+      if (items.length === 0) return [priv("The merge queue is empty.")];
+      return [priv(["*Merge queue*", ...items.map((m, i) => `${i + 1}. ${code(m.sourceBeadId)} ${code(m.branch)} — ${m.state.replace(/_/g, " ")}${m.detail ? `: ${m.detail}` : ""}`)].join("\n"))];
+    }
+    case "merge":
+      await town.decideMerge(cmd.bead, { decision: cmd.decision, reason: cmd.reason, actor });
+      return [pub(cmd.decision === "approve" ? `Merge of ${code(cmd.bead)} approved.` : `Merge of ${code(cmd.bead)} rejected${cmd.reason ? `: ${cmd.reason}` : "."}`)];
+    case "convoy_create": {
+      const c = await town.createConvoy({ name: cmd.name, beadIds: cmd.beads, actor });
+      return [pub(`Convoy ${code(c.name)} (${code(c.id)}) tracks ${cmd.beads.map(code).join(", ")}.`)];
+    }
+    case "convoy_add": {
+      const c = await town.addToConvoy(cmd.convoy, cmd.beads, actor);
+      return [pub(`Added ${cmd.beads.map(code).join(", ")} to convoy ${code(c.name)}.`)];
+    }
+    case "convoy_status": {
+      const convoys = cmd.convoy ? [await town.getConvoy(cmd.convoy)] : await town.listConvoys();
+      if (convoys.length === 0) return [priv("No convoys yet.")];
+      return [priv(["*Convoys*", ...convoys.map((c) => `• ${code(c.id)} ${c.name}: ${c.closed ?? "?"}/${c.total ?? c.beadIds.length}${c.landedAt ? " — landed" : ""}`)].join("\n"))];
+    }
+    case "escalations": {
+      const list = await town.listEscalations();
+      if (list.length === 0) return [priv("No open escalations.")];
+      return [priv(["*Escalations*", ...list.map((e) => `• ${code(e.id)} ${e.severity.toUpperCase()} ${e.title}${e.status ? ` (${e.status})` : ""}`)].join("\n"))];
+    }
+    case "escalate": {
+      const rig = await channelRig(ctx);
+      const e = await town.raiseEscalation({ severity: cmd.severity, title: cmd.title, beadId: ctx.threadBead, rig: rig ?? undefined, actor });
+      return [priv(`Escalation ${code(e.id)} raised (${e.severity}).`)];
+    }
+    case "ack":
+      await town.ackEscalation(cmd.escalation, actor);
+      return [pub(`Escalation ${code(cmd.escalation)} acknowledged.`)];
+    case "oncall_set": {
+      const rig = await channelRig(ctx);
+      await town.setOncall({ severity: cmd.severity, targets: cmd.targets, rig: rig ?? undefined, actor });
+      return [pub(`On-call for ${cmd.severity} escalations${rig ? " on this rig" : ""}: ${cmd.targets.map(code).join(", ")}.`)];
+    }
+    case "mayor":
+      // The router handles the mayor (it owns the conversation thread); reaching here is a wiring bug.
+      return [priv("The mayor is not reachable from here.")];
+  }
+}

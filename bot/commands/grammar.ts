@@ -1,0 +1,205 @@
+import { z } from "zod";
+import type { Platform } from "../../core/chat";
+import { Priority, Severity, WorkBeadType } from "../../core/domain";
+import { BeadId, RigName } from "../../core/ids";
+import { mentionToTarget } from "./mentions";
+import { tokenize } from "./tokenize";
+
+/**
+ * The one command grammar of both platforms (DESIGN §4): `/gt <cmd>` in Slack and Discord,
+ * `@gastown <cmd>` and `!<cmd>` in Slack threads, and the console. Parsing never has side
+ * effects; anything unknown or malformed becomes a usage reply for that command.
+ */
+
+const Text = z.string().trim().min(1).max(4000);
+const Title = z.string().trim().min(1, "a title is required").max(300);
+const AgentOrBead = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, "give a bead id (gt-4k2m) or an agent id");
+const GitUrl = z.string().regex(/^(https?:\/\/|ssh:\/\/|git@|file:\/\/|\/)\S+$/, "give a git URL (https://, ssh://, git@host:, file:// or an absolute path)");
+const Target = z.string().regex(/^(slack|discord|console):(user|group|role|channel):[A-Za-z0-9._-]+$/, "mention a user or group");
+
+export const Command = z.discriminatedUnion("cmd", [
+  z.object({ cmd: z.literal("help"), topic: z.string().optional() }),
+  z.object({ cmd: z.literal("rig_add"), gitUrl: GitUrl, name: RigName, branch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).default("main") }),
+  z.object({ cmd: z.literal("rig_list") }),
+  z.object({ cmd: z.literal("rig_remove"), name: RigName }),
+  z.object({ cmd: z.literal("sling"), title: Title, priority: Priority.default("P2"), type: WorkBeadType.default("task"), rig: RigName.optional() }),
+  z.object({ cmd: z.literal("status"), bead: BeadId.optional() }),
+  z.object({ cmd: z.literal("peek"), target: AgentOrBead }),
+  z.object({ cmd: z.literal("nudge"), target: AgentOrBead, text: Text }),
+  z.object({ cmd: z.literal("stop"), bead: BeadId }),
+  z.object({ cmd: z.literal("mq_list") }),
+  z.object({ cmd: z.literal("merge"), bead: BeadId, decision: z.enum(["approve", "reject"]), reason: z.string().max(2000).optional() }),
+  z.object({ cmd: z.literal("convoy_create"), name: z.string().trim().min(1).max(100), beads: z.array(BeadId).min(1).max(500) }),
+  z.object({ cmd: z.literal("convoy_status"), convoy: BeadId.optional() }),
+  z.object({ cmd: z.literal("convoy_add"), convoy: BeadId, beads: z.array(BeadId).min(1).max(500) }),
+  z.object({ cmd: z.literal("escalations") }),
+  z.object({ cmd: z.literal("escalate"), severity: Severity, title: Title }),
+  z.object({ cmd: z.literal("ack"), escalation: BeadId }),
+  z.object({ cmd: z.literal("oncall_set"), severity: Severity, targets: z.array(Target).min(1).max(20) }),
+  z.object({ cmd: z.literal("mayor"), text: Text }),
+]);
+export type Command = z.infer<typeof Command>;
+
+export type ParseResult = { ok: true; command: Command } | { ok: false; usage: string; error: string };
+
+/** One line of usage per command word. */
+export const USAGE: Record<string, string> = {
+  help: "help [command]",
+  rig: "rig add <git-url> [--name NAME] [--branch main] | rig list | rig remove <name>",
+  sling: "sling <title> [--priority P0..P4] [--type task|bug|feature|epic] [--rig NAME]",
+  status: "status [bead]",
+  peek: "peek <bead|agent>",
+  nudge: "nudge <bead|agent> <text>",
+  stop: "stop <bead>",
+  mq: "mq [list]",
+  merge: "merge <bead> [--approve | --reject [reason]]",
+  convoy: "convoy create <name> <bead...> | convoy status [convoy] | convoy add <convoy> <bead...>",
+  escalations: "escalations",
+  escalate: "escalate <low|medium|high|critical> <title>",
+  ack: "ack <escalation>",
+  oncall: "oncall set <low|medium|high|critical> <@user|@group...>",
+  mayor: "mayor <text>",
+};
+
+/** The help text: every command with its usage. */
+export function helpText(prefix: string): string {
+  return ["*Gastown commands*", ...Object.values(USAGE).map((u) => `\`${prefix}${u}\``)].join("\n");
+}
+
+interface Words {
+  args: string[];
+  flags: Map<string, string | true>;
+}
+
+/** Split words into positionals and `--flag value` / `--flag=value` / `--switch`. */
+function splitFlags(words: string[], switches: ReadonlySet<string>): Words {
+  const args: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i] as string;
+    const m = /^--([a-z][a-z-]*)(?:=(.*))?$/.exec(w);
+    if (!m?.[1]) {
+      args.push(w);
+      continue;
+    }
+    if (m[2] !== undefined) flags.set(m[1], m[2]);
+    else if (switches.has(m[1])) flags.set(m[1], true);
+    else {
+      const next = words[i + 1];
+      if (next === undefined || next.startsWith("--")) flags.set(m[1], true);
+      else {
+        flags.set(m[1], next);
+        i++;
+      }
+    }
+  }
+  return { args, flags };
+}
+
+const str = (v: string | true | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+const upper = (v: string | undefined) => v?.toUpperCase();
+
+/** A rig name from a git URL's last path segment (`git@h:org/My.Repo.git` -> `my.repo`). */
+export function rigNameFromUrl(url: string): string {
+  const last = url.replace(/\/+$/, "").split(/[/:]/).pop() ?? "";
+  const name = last.replace(/\.git$/, "").toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[^a-z0-9]+/, "");
+  return name.slice(0, 63) || "rig";
+}
+
+function unknownFlags(w: Words, allowed: string[]): string | null {
+  const bad = [...w.flags.keys()].filter((k) => !allowed.includes(k));
+  return bad.length > 0 ? `unknown option --${bad[0]}` : null;
+}
+
+/** Build the raw (unvalidated) command object for a command word, or an error. */
+function build(word: string, rest: string[], platform: Platform): Record<string, unknown> | string {
+  const lower = (rest[0] ?? "").toLowerCase();
+  switch (word) {
+    case "help":
+      return { cmd: "help", topic: rest[0]?.toLowerCase() };
+    case "rig": {
+      const w = splitFlags(rest.slice(1), new Set());
+      if (lower === "add") {
+        const bad = unknownFlags(w, ["name", "branch"]);
+        if (bad) return bad;
+        if (w.args.length !== 1) return "give exactly one git URL";
+        const gitUrl = w.args[0] as string;
+        return { cmd: "rig_add", gitUrl, name: str(w.flags.get("name")) ?? rigNameFromUrl(gitUrl), branch: str(w.flags.get("branch")) };
+      }
+      if (lower === "list" && rest.length === 1) return { cmd: "rig_list" };
+      if (lower === "remove" && rest.length === 2) return { cmd: "rig_remove", name: rest[1] };
+      return "rig takes add, list or remove";
+    }
+    case "sling": {
+      const w = splitFlags(rest, new Set());
+      const bad = unknownFlags(w, ["priority", "type", "rig"]);
+      if (bad) return bad;
+      return {
+        cmd: "sling",
+        title: w.args.join(" "),
+        priority: upper(str(w.flags.get("priority"))),
+        type: str(w.flags.get("type"))?.toLowerCase(),
+        rig: str(w.flags.get("rig")),
+      };
+    }
+    case "status":
+      return rest.length > 1 ? "status takes at most one bead" : { cmd: "status", bead: rest[0] };
+    case "peek":
+      return rest.length !== 1 ? "peek takes one bead or agent" : { cmd: "peek", target: rest[0] };
+    case "nudge":
+      return { cmd: "nudge", target: rest[0], text: rest.slice(1).join(" ") };
+    case "stop":
+      return rest.length !== 1 ? "stop takes one bead" : { cmd: "stop", bead: rest[0] };
+    case "mq":
+      return rest.length === 0 || (rest.length === 1 && lower === "list") ? { cmd: "mq_list" } : "mq takes no arguments besides list";
+    case "merge": {
+      const w = splitFlags(rest, new Set(["approve"]));
+      const bad = unknownFlags(w, ["approve", "reject"]);
+      if (bad) return bad;
+      if (w.flags.has("approve") && w.flags.has("reject")) return "approve or reject, not both";
+      const rejectReason = w.flags.get("reject");
+      const [bead, ...more] = w.args;
+      if (rejectReason === undefined && more.length > 0) return "merge takes one bead";
+      const reason = [typeof rejectReason === "string" ? rejectReason : "", ...more].join(" ").trim();
+      return rejectReason !== undefined
+        ? { cmd: "merge", bead, decision: "reject", reason: reason || undefined }
+        : { cmd: "merge", bead, decision: "approve" };
+    }
+    case "convoy":
+      if (lower === "create") return { cmd: "convoy_create", name: rest[1], beads: rest.slice(2) };
+      if (lower === "status" && rest.length <= 2) return { cmd: "convoy_status", convoy: rest[1] };
+      if (lower === "add") return { cmd: "convoy_add", convoy: rest[1], beads: rest.slice(2) };
+      return "convoy takes create, status or add";
+    case "escalations":
+      return rest.length === 0 ? { cmd: "escalations" } : "escalations takes no arguments";
+    case "escalate":
+      return { cmd: "escalate", severity: lower, title: rest.slice(1).join(" ") };
+    case "ack":
+      return rest.length !== 1 ? "ack takes one escalation" : { cmd: "ack", escalation: rest[0] };
+    case "oncall": {
+      if (lower !== "set") return "oncall takes set";
+      const targets = rest.slice(2).map((w) => mentionToTarget(platform, w) ?? w);
+      return { cmd: "oncall_set", severity: rest[1]?.toLowerCase(), targets };
+    }
+    case "mayor":
+      return { cmd: "mayor", text: rest.join(" ") };
+    default:
+      return `unknown command \`${word}\``;
+  }
+}
+
+/** Parse the text after `/gt`, `@gastown` or `!` into a validated command. */
+export function parseCommand(text: string, platform: Platform, prefix = "/gt "): ParseResult {
+  const words = tokenize(text);
+  const word = (words[0] ?? "help").toLowerCase();
+  const usage = USAGE[word] ? `Usage: \`${prefix}${USAGE[word]}\`` : `Try \`${prefix}help\` for the list of commands.`;
+  const raw = build(word, words.slice(1), platform);
+  if (typeof raw === "string") return { ok: false, usage, error: raw };
+  const r = Command.safeParse(raw);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const where = issue?.path.length ? `${issue.path.join(".")}: ` : "";
+    return { ok: false, usage, error: `${where}${issue?.message ?? "invalid command"}` };
+  }
+  return { ok: true, command: r.data };
+}

@@ -1,0 +1,222 @@
+import type { ChatAdapter, ChatMessageRef, ChatTarget } from "../core/chat";
+import type { Bead } from "../core/domain";
+import { errorMessage } from "../core/errors";
+import type { TownEvent, TownEventOf } from "../core/events";
+import type { Logger } from "../core/ports";
+import { type BeadCardExtras, beadCard, convoyCard, escalationMessage, mergeMessage, snapshotMessage, threadName } from "./cards";
+import { targetToMention } from "./commands/mentions";
+import type { EventOutcome } from "./event-stream";
+import type { ThreadBinding, TownClient } from "./town-client";
+
+export interface ProjectorDeps {
+  town: TownClient;
+  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "openThread">;
+  logger: Logger;
+  /** Attempts per event before the failure is reported (default 3). */
+  attempts?: number;
+  /** Wait before attempt n (n >= 1), default 250 ms doubling. */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+const WORK = new Set(["task", "bug", "feature", "epic"]);
+/** Merge states worth a message in the thread; the others only edit the card. */
+const MERGE_NEWS = new Set(["awaiting_approval", "merged", "rejected", "conflict", "failed"]);
+
+/**
+ * Town events -> chat. Message ids go back to the town (thread bindings) before the event is
+ * acked, so a replayed event edits the message it made instead of posting it again.
+ */
+export class Projector {
+  private readonly deps: ProjectorDeps;
+  private readonly log: Logger;
+
+  constructor(deps: ProjectorDeps) {
+    this.deps = deps;
+    this.log = deps.logger.child("projector", { platform: deps.adapter.platform });
+  }
+
+  private get platform() {
+    return this.deps.adapter.platform;
+  }
+
+  /** Project one event with bounded retries; the outcome tells the stream whether to ack. */
+  readonly handle = async (event: TownEvent): Promise<EventOutcome> => {
+    const attempts = this.deps.attempts ?? 3;
+    let last: unknown;
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      try {
+        await this.project(event);
+        return "handled";
+      } catch (e) {
+        last = e;
+        this.log.warn("projection failed", { seq: event.seq, type: event.type, attempt, error: errorMessage(e) });
+        if (attempt < attempts) await sleep(this.deps.retryDelayMs?.(attempt) ?? 250 * 2 ** (attempt - 1));
+      }
+    }
+    const what = `${this.platform} projection of event ${event.seq} (${event.type})`;
+    try {
+      // Recorded by the town (a notification_failed event people can see): safe to move on.
+      if (await this.deps.town.reportNotificationFailed({ what, error: errorMessage(last), attempt: attempts, seq: event.seq })) return "handled";
+    } catch (e) {
+      this.log.error("could not record a failed notification", { seq: event.seq, error: errorMessage(e) });
+    }
+    this.log.error("event not projected; it will be redelivered", { seq: event.seq, type: event.type, error: errorMessage(last) });
+    return "retry_later";
+  };
+
+  /** One attempt at an event's chat side effects. Idempotent through the thread bindings. */
+  async project(event: TownEvent): Promise<void> {
+    switch (event.type) {
+      case "bead_created":
+      case "bead_updated":
+      case "bead_closed":
+        return this.card(event.data.bead, {});
+      case "bead_hooked":
+        return this.card(event.data.bead, { agentId: event.data.agentId });
+      case "snapshot_updated":
+        return this.snapshot(event);
+      case "escalation_raised":
+      case "escalation_reescalated":
+        return this.escalation(event);
+      case "merge_request_updated":
+        return this.merge(event);
+      case "convoy_created":
+      case "convoy_progress":
+      case "convoy_landed":
+        return this.convoy(event);
+      default:
+        return;
+    }
+  }
+
+  private refOf(b: ThreadBinding, messageId: string): ChatMessageRef {
+    return { channelId: b.channelId, messageId, threadId: b.threadId };
+  }
+
+  private async rigChannel(rigId: string | null): Promise<string | null> {
+    if (!rigId) return null;
+    return (await this.deps.town.channelsOfRig(this.platform, rigId))[0]?.channelId ?? null;
+  }
+
+  /** Post the bead card (and open its thread) once; after that, edit it. */
+  private async card(bead: Bead, extras: BeadCardExtras): Promise<void> {
+    if (!WORK.has(bead.type)) return;
+    const { town, adapter } = this.deps;
+    const msg = beadCard(bead, extras);
+    const bound = await town.threadOfBead(this.platform, bead.id);
+    if (bound?.cardMessageId) {
+      await adapter.update(this.refOf(bound, bound.cardMessageId), msg);
+      return;
+    }
+    const channelId = await this.rigChannel(bead.rigId);
+    if (!channelId) return;
+    const ref = await adapter.post({ channelId }, msg);
+    const thread = await adapter.openThread(ref, threadName(bead));
+    await town.bindThread(bead.id, {
+      platform: this.platform,
+      channelId,
+      threadId: thread.threadId ?? ref.messageId,
+      cardMessageId: ref.messageId,
+      ...(bound?.snapshotMessageId ? { snapshotMessageId: bound.snapshotMessageId } : {}),
+    });
+  }
+
+  /** One live terminal message per bead, edited as the screen changes. */
+  private async snapshot(event: TownEventOf<"snapshot_updated">): Promise<void> {
+    if (!event.beadId) return;
+    const { town, adapter } = this.deps;
+    const bound = await town.threadOfBead(this.platform, event.beadId);
+    if (!bound) return;
+    const msg = snapshotMessage(event.data);
+    if (bound.snapshotMessageId) {
+      await adapter.update(this.refOf(bound, bound.snapshotMessageId), msg);
+      return;
+    }
+    const ref = await adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, msg);
+    await town.bindThread(event.beadId, {
+      platform: this.platform,
+      channelId: bound.channelId,
+      threadId: bound.threadId,
+      ...(bound.cardMessageId ? { cardMessageId: bound.cardMessageId } : {}),
+      snapshotMessageId: ref.messageId,
+    });
+  }
+
+  /** Where a bead's news goes: its thread, else its rig's channel. */
+  private async placeFor(beadId: string | null, rigId: string | null): Promise<ChatTarget | null> {
+    if (beadId) {
+      const bound = await this.deps.town.threadOfBead(this.platform, beadId);
+      if (bound) return { channelId: bound.channelId, threadId: bound.threadId };
+    }
+    const channelId = await this.rigChannel(rigId);
+    return channelId ? { channelId } : null;
+  }
+
+  private async escalation(event: TownEventOf<"escalation_raised"> | TownEventOf<"escalation_reescalated">): Promise<void> {
+    const place = await this.placeFor(event.beadId, event.rigId);
+    if (!place) {
+      this.log.warn("escalation has no thread or rig channel on this platform", { seq: event.seq });
+      return;
+    }
+    const d = event.data;
+    const mentions = d.targets.map((t) => targetToMention(this.platform, t)).filter((m): m is string => m !== null);
+    const raised = event.type === "escalation_raised" ? event.data : null;
+    await this.deps.adapter.post(
+      place,
+      escalationMessage({
+        escalationId: d.escalationId,
+        severity: d.severity,
+        title: raised?.title ?? `escalation ${d.escalationId}`,
+        body: raised?.body ?? "",
+        source: raised?.source ?? "re-escalation",
+        mentions,
+        count: event.type === "escalation_reescalated" ? event.data.count : undefined,
+      }),
+    );
+  }
+
+  private async merge(event: TownEventOf<"merge_request_updated">): Promise<void> {
+    const d = event.data;
+    const { town } = this.deps;
+    const bound = await town.threadOfBead(this.platform, d.sourceBeadId);
+    if (!bound) return;
+    if (MERGE_NEWS.has(d.state)) await this.deps.adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, mergeMessage(d));
+    if (bound.cardMessageId) {
+      const bead = await town.getBead(d.sourceBeadId);
+      await this.deps.adapter.update(this.refOf(bound, bound.cardMessageId), beadCard(bead, { mergeState: d.state }));
+    }
+  }
+
+  private async convoy(event: TownEventOf<"convoy_created"> | TownEventOf<"convoy_progress"> | TownEventOf<"convoy_landed">): Promise<void> {
+    const { town, adapter } = this.deps;
+    const d = event.data;
+    const state =
+      event.type === "convoy_created"
+        ? { closed: 0, total: event.data.beadIds.length, landed: false }
+        : event.type === "convoy_progress"
+          ? { closed: event.data.closed, total: event.data.total, landed: false }
+          : { closed: event.data.total, total: event.data.total, landed: true };
+    const msg = convoyCard({ convoyId: d.convoyId, name: d.name, ...state });
+    const bound = await town.threadOfBead(this.platform, d.convoyId);
+    if (bound?.cardMessageId) {
+      await adapter.update(this.refOf(bound, bound.cardMessageId), msg);
+      if (event.type === "convoy_landed") await adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, { text: `Convoy *${d.name}* landed: all ${state.total} beads are closed.` });
+      return;
+    }
+    let channelId = await this.rigChannel(event.rigId);
+    if (!channelId && event.type === "convoy_created") {
+      for (const b of event.data.beadIds) {
+        channelId = (await town.threadOfBead(this.platform, b))?.channelId ?? null;
+        if (channelId) break;
+      }
+    }
+    if (!channelId) return;
+    const ref = await adapter.post({ channelId }, msg);
+    const thread = await adapter.openThread(ref, `Convoy ${d.name}`);
+    await town.bindThread(d.convoyId, { platform: this.platform, channelId, threadId: thread.threadId ?? ref.messageId, cardMessageId: ref.messageId });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,182 @@
+import type { ChatAdapter, ChatMessage, Inbound, Platform, Responder } from "../core/chat";
+import type { Actor } from "../core/domain";
+import { errorMessage, isGastownError } from "../core/errors";
+import { BeadId } from "../core/ids";
+import type { Logger } from "../core/ports";
+import { type Command, parseCommand } from "./commands/grammar";
+import { executeCommand, type Reply } from "./commands/execute";
+import type { TownClient } from "./town-client";
+
+export interface RouterDeps {
+  town: TownClient;
+  adapter: Pick<ChatAdapter, "platform" | "update">;
+  logger: Logger;
+  /** How commands are typed on this platform, for usage replies (`/gt `). */
+  prefix?: string;
+}
+
+/** The chat user as a town actor (`slack:user:U123`). */
+export function actorOf(platform: Platform, user: { id: string; name?: string }): Actor {
+  return { kind: "user", id: `${platform}:user:${user.id}`, ...(user.name ? { name: user.name } : {}) };
+}
+
+const MAYOR_NOT_CONFIGURED =
+  "The mayor is not configured in this town yet, so nobody reads free-form messages here. " +
+  "Every `/gt` command works without it: try `/gt help`. A reply in a bead's thread goes to that bead's agent as mail.";
+
+/**
+ * Platform-neutral inbound router: commands, thread replies, mentions and buttons in; Town API
+ * calls out. Parsing happens before any Town call, so a malformed command changes nothing.
+ */
+export class Router {
+  private readonly deps: RouterDeps;
+  private readonly prefix: string;
+
+  constructor(deps: RouterDeps) {
+    this.deps = deps;
+    this.prefix = deps.prefix ?? "/gt ";
+  }
+
+  /** The `InboundHandler` adapters call. */
+  readonly handle = async (event: Inbound, respond: Responder): Promise<void> => {
+    const log = this.deps.logger.child("router", { platform: event.platform, kind: event.kind });
+    try {
+      if (event.kind === "command") await this.command(event, respond);
+      else if (event.kind === "message") await this.message(event, respond);
+      else await this.button(event, respond);
+    } catch (e) {
+      log.warn("inbound failed", { error: errorMessage(e), code: isGastownError(e) ? e.code : undefined });
+      await respond.private({ text: `Sorry, that did not work: ${isGastownError(e) ? e.message : "internal error"}` });
+    }
+  };
+
+  private fresh(event: Inbound): Promise<boolean> {
+    return this.deps.town.inbound({ platform: event.platform, eventId: event.eventId });
+  }
+
+  private async threadBead(event: Inbound): Promise<string | undefined> {
+    const t = event.target;
+    if (!t.threadId) return undefined;
+    return (await this.deps.town.beadOfThread(event.platform, t.channelId, t.threadId))?.beadId ?? undefined;
+  }
+
+  private async command(event: Extract<Inbound, { kind: "command" }>, respond: Responder): Promise<void> {
+    let text = event.text.trim();
+    // `!nudge <text>` inside a bead thread nudges that bead's agent without naming it.
+    let threadBead: string | undefined;
+    const nudge = /^nudge\s+(\S+)/i.exec(text);
+    if (event.target.threadId && nudge && !BeadId.safeParse(nudge[1]).success) {
+      threadBead = await this.threadBead(event);
+      if (threadBead) text = `nudge ${threadBead} ${text.slice(5).trim()}`;
+    }
+    const parsed = parseCommand(text, event.platform, this.prefix);
+    if (!parsed.ok) {
+      await respond.private({ text: `${parsed.error}\n${parsed.usage}` });
+      return;
+    }
+    if (!(await this.fresh(event))) return;
+    threadBead ??= await this.threadBead(event);
+    if (parsed.command.cmd === "mayor") {
+      await this.mayor(event, parsed.command.text, respond);
+      return;
+    }
+    const replies = await this.run(parsed.command, event, threadBead);
+    for (const r of replies) {
+      if (r.visibility === "private") await respond.private(r.msg);
+      else await respond.public(r.msg);
+    }
+  }
+
+  private async run(cmd: Command, event: Inbound, threadBead: string | undefined): Promise<Reply[]> {
+    try {
+      return await executeCommand(cmd, {
+        town: this.deps.town,
+        platform: event.platform,
+        actor: actorOf(event.platform, event.user),
+        channelId: event.target.channelId,
+        threadId: event.target.threadId,
+        threadBead,
+        prefix: this.prefix,
+      });
+    } catch (e) {
+      if (!isGastownError(e)) throw e;
+      this.deps.logger.info("command refused by the town", { cmd: cmd.cmd, code: e.code });
+      return [{ visibility: "private", msg: { text: `Could not run \`${cmd.cmd.replace("_", " ")}\`: ${e.message}` } }];
+    }
+  }
+
+  private async message(event: Extract<Inbound, { kind: "message" }>, respond: Responder): Promise<void> {
+    const bead = await this.threadBead(event);
+    if (bead) {
+      if (!(await this.fresh(event))) return;
+      const subject = event.text.split("\n")[0]?.slice(0, 120) || "(no subject)";
+      await this.deps.town.sendMail({ to: bead, subject, body: event.text, actor: actorOf(event.platform, event.user) });
+      await respond.private({ text: `Sent to the agent on \`${bead}\` as mail.` });
+      return;
+    }
+    // Outside a bead thread only mentions and DMs are for us; other chatter is none of our business.
+    if (!event.mentioned && !event.dm) return;
+    if (!(await this.fresh(event))) return;
+    await this.mayor(event, event.text, respond);
+  }
+
+  private async mayor(event: Inbound, text: string, respond: Responder): Promise<void> {
+    const r = await this.deps.town.mayor({
+      text,
+      platform: event.platform,
+      channelId: event.target.channelId,
+      threadId: event.target.threadId,
+      actor: actorOf(event.platform, event.user),
+    });
+    if (r === null) await respond.public({ text: MAYOR_NOT_CONFIGURED });
+  }
+
+  private async button(event: Extract<Inbound, { kind: "button" }>, respond: Responder): Promise<void> {
+    if (!(await this.fresh(event))) return;
+    const { town } = this.deps;
+    const actor = actorOf(event.platform, event.user);
+    const who = event.user.name ?? event.user.id;
+    const ref = { channelId: event.target.channelId, messageId: event.messageId, threadId: event.target.threadId };
+    const done = (text: string) => this.deps.adapter.update(ref, { text, card: { title: text, fields: [], tone: "good" }, buttons: [] });
+    try {
+      switch (event.action) {
+        case "esc_ack":
+          await town.ackEscalation(event.value, actor);
+          return await done(`Escalation ${event.value} acknowledged by ${who}`);
+        case "esc_resolve":
+          await town.resolveEscalation(event.value, actor);
+          return await done(`Escalation ${event.value} resolved by ${who}`);
+        case "esc_snooze":
+          await town.snoozeEscalation(event.value, 60, actor);
+          return void (await respond.public({ text: `Escalation \`${event.value}\` snoozed for 1 hour by ${who}.` }));
+        case "mr_approve":
+          await town.decideMerge(event.value, { decision: "approve", actor });
+          return await done(`Merge of ${event.value} approved by ${who}`);
+        case "mr_reject":
+          await town.decideMerge(event.value, { decision: "reject", reason: `rejected by ${who}`, actor });
+          return await done(`Merge of ${event.value} rejected by ${who}`);
+        case "bead_retry":
+          await town.retryBead(event.value, actor);
+          return void (await respond.public({ text: `Retrying \`${event.value}\` (${who}).` }));
+        case "bead_stop":
+          await town.stopBead(event.value, actor);
+          return void (await respond.public({ text: `Stopping \`${event.value}\` (${who}).` }));
+        case "peek_again": {
+          const s = await town.peek(event.value, BeadId.safeParse(event.value).success);
+          const msg: ChatMessage = {
+            text: `Terminal of \`${s.agentId}\``,
+            terminal: { text: s.text, ansi: s.ansi, title: s.agentId },
+            buttons: [{ action: "peek_again", label: "Peek again", value: event.value }],
+          };
+          await respond.public(msg);
+          return;
+        }
+        default:
+          await respond.private({ text: `Unknown button \`${event.action}\`.` });
+      }
+    } catch (e) {
+      if (!isGastownError(e)) throw e;
+      await respond.private({ text: `Could not do that: ${e.message}` });
+    }
+  }
+}
