@@ -33,13 +33,21 @@ export function createBead(db: TownDb, input: CreateBeadRequest, now: number): B
     if (req.parentId !== undefined) requireBeadRow(db, req.parentId);
     const bead = createBeadIn(
       db,
-      { type: req.type, title: req.title, body: req.body, priority: req.priority, labels: req.labels, rigId, assignee: req.assignee ?? null },
+      {
+        type: req.type,
+        title: req.title,
+        body: req.body,
+        priority: req.priority,
+        labels: req.labels,
+        rigId,
+        assignee: req.assignee ?? null,
+        parentId: req.parentId ?? null,
+      },
       req.actor,
       now,
     );
-    if (req.parentId === undefined) return bead;
-    insertDependency(db, bead.id, req.parentId, "parent-child", req.actor, now);
-    return toBead(requireBeadRow(db, bead.id));
+    if (req.parentId !== undefined) insertDependency(db, bead.id, req.parentId, "parent-child", req.actor, now);
+    return bead;
   });
 }
 

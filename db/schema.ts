@@ -243,16 +243,21 @@ export const inboundDedupe = sqliteTable(
   (t) => [primaryKey({ columns: [t.platform, t.eventId] }), index("inbound_dedupe_at").on(t.at)],
 );
 
-export const mayorConversations = sqliteTable("mayor_conversations", {
-  id: text("id").primaryKey(),
-  platform: text("platform").notNull(),
-  channelId: text("channel_id").notNull(),
-  threadId: text("thread_id").notNull(),
-  userId: text("user_id").notNull(),
-  summary: text("summary").notNull().default(""),
-  createdAt: integer("created_at").notNull(),
-  updatedAt: integer("updated_at").notNull(),
-});
+export const mayorConversations = sqliteTable(
+  "mayor_conversations",
+  {
+    id: text("id").primaryKey(),
+    platform: text("platform").notNull(),
+    channelId: text("channel_id").notNull(),
+    threadId: text("thread_id").notNull(),
+    userId: text("user_id").notNull(),
+    summary: text("summary").notNull().default(""),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  // One conversation per chat thread.
+  (t) => [uniqueIndex("mayor_conversations_thread").on(t.platform, t.channelId, t.threadId)],
+);
 
 export const mayorMessages = sqliteTable(
   "mayor_messages",

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `mayor_conversations_thread` ON `mayor_conversations` (`platform`,`channel_id`,`thread_id`);
