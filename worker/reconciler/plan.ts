@@ -1,0 +1,191 @@
+import { bumpSeverity } from "../../core/domain";
+import type { Action } from "./actions";
+import { type AgentState, DEFAULT_POLICY, type ReconcilePolicy, RUNNING, type RigState, type TownSnapshot } from "./state";
+
+/**
+ * The reconciler's functional core: from a snapshot of the town and the time, decide what
+ * to do. No I/O, no clock, no randomness: the same input always gives the same actions,
+ * so every rule below is tested by building a snapshot and reading the answer.
+ */
+
+/** Stale window for hooked agents outside any rig (town-wide refinery or mayor work). */
+const DEFAULT_STALE_MS = 10 * 60_000;
+
+/** Collects the earliest future time at which something becomes due. */
+class Wake {
+  earliest: number | null = null;
+  constructor(private readonly now: number) {}
+  at(t: number): void {
+    const when = Math.max(t, this.now);
+    if (this.earliest === null || when < this.earliest) this.earliest = when;
+  }
+}
+
+/** Plans one reconciler pass; the last action is always `next_alarm_at`. */
+export function plan(state: TownSnapshot, now: number, policy: ReconcilePolicy = DEFAULT_POLICY): Action[] {
+  const out: Action[] = [];
+  const wake = new Wake(now);
+  planConvoys(state, out);
+  planReescalations(state, now, policy, out, wake);
+  planPatrol(state, now, policy, out, wake);
+  planMail(state, now, policy, out, wake);
+  planDispatch(state, now, out, wake);
+  out.push({ type: "next_alarm_at", at: wake.earliest });
+  return out;
+}
+
+/** True when a plan holds anything besides its `next_alarm_at`. */
+export function hasWork(actions: readonly Action[]): boolean {
+  return actions.some((a) => a.type !== "next_alarm_at");
+}
+
+/** The plan's `next_alarm_at`, or null. */
+export function nextAlarmOf(actions: readonly Action[]): number | null {
+  for (const a of actions) if (a.type === "next_alarm_at") return a.at;
+  return null;
+}
+
+function planConvoys(state: TownSnapshot, out: Action[]): void {
+  for (const c of state.convoys) {
+    if (c.memberBeadId !== null && c.total > 0 && c.closed >= c.total) {
+      out.push({ type: "land_convoy", convoyId: c.convoyId, memberBeadId: c.memberBeadId });
+    }
+  }
+}
+
+function planReescalations(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
+  for (const e of state.escalations) {
+    if (e.nextDeadlineAt === null || e.reescalations >= policy.maxReescalations) continue;
+    if (e.nextDeadlineAt > now) {
+      wake.at(e.nextDeadlineAt);
+      continue;
+    }
+    out.push({ type: "reescalate", escalationId: e.escalationId, from: e.severity, to: bumpSeverity(e.severity), count: e.reescalations + 1 });
+  }
+}
+
+/**
+ * The witness: every hooked polecat must be working on its hook (GUPP). A process that
+ * exited while its bead was in progress, or a stale heartbeat, gets a restart, up to
+ * `maxRestarts`; then one escalation to a person. A live agent that shows no activity gets a
+ * nudge, at most once per `nudgeEveryMs`. A hook whose bead is still `hooked` was never
+ * started: that is the dispatcher's job. A bead in `review` needs no process.
+ */
+function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
+  const rigs = new Map(state.rigs.map((r) => [r.id, r]));
+  const escalated = new Set(state.stuckEscalated);
+  let watching = false;
+  for (const agent of state.agents) {
+    const beadId = agent.hookedBeadId;
+    if (agent.role !== "polecat") continue;
+    if (beadId === null) {
+      if (agent.status === "starting" || RUNNING.includes(agent.status)) out.push({ type: "stop", agentId: agent.id, reason: "no_hook" });
+      continue;
+    }
+    if (agent.hookStatus !== "hooked" && agent.hookStatus !== "in_progress") continue;
+    const down = agent.status === "exited" || agent.status === "failed";
+    if (down && agent.hookStatus === "hooked") continue;
+    watching = true;
+    const staleAfter = (agent.rigId !== null ? rigs.get(agent.rigId)?.staleAfterMs : undefined) ?? DEFAULT_STALE_MS;
+    const beat = agent.lastHeartbeatAt ?? agent.createdAt;
+    if (down || now - beat >= staleAfter) {
+      if (agent.restarts >= policy.maxRestarts) {
+        if (!escalated.has(beadId)) {
+          out.push({ type: "escalate_stuck", agentId: agent.id, beadId, rigId: agent.rigId, restarts: agent.restarts });
+        }
+        continue;
+      }
+      out.push({
+        type: "restart",
+        agentId: agent.id,
+        beadId,
+        reason: down ? "exited_with_hook" : "stale_heartbeat",
+        attempt: agent.restarts + 1,
+      });
+      continue;
+    }
+    wake.at(beat + staleAfter);
+    if (RUNNING.includes(agent.status)) planNudge(agent, beadId, now, policy, out, wake);
+  }
+  if (watching) wake.at(now + policy.patrolEveryMs);
+}
+
+function planNudge(agent: AgentState, beadId: string, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
+  const idleSince = agent.lastActivityAt ?? agent.createdAt;
+  const due = Math.max(idleSince + policy.idleNudgeAfterMs, (agent.lastNudgeAt ?? Number.NEGATIVE_INFINITY) + policy.nudgeEveryMs);
+  if (due > now) {
+    wake.at(due);
+    return;
+  }
+  out.push({ type: "nudge_idle", agentId: agent.id, beadId, text: idleNudgeText(beadId) });
+}
+
+/** What an idle agent with work on its hook is told. */
+export function idleNudgeText(beadId: string): string {
+  return `Reminder from the witness: bead ${beadId} is on your hook. Keep working on it; call gt_done when it is finished, or gt_escalate if you are stuck.`;
+}
+
+function planMail(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
+  const agents = new Map(state.agents.map((a) => [a.id, a]));
+  for (const m of state.pendingMail) {
+    if (m.attempts >= policy.maxMailAttempts) continue;
+    const agent = agents.get(m.toAgentId);
+    if (!agent) continue;
+    if (RUNNING.includes(agent.status)) out.push({ type: "deliver_mail", mailId: m.mailId, agentId: agent.id });
+    // A starting agent cannot take input yet; look again shortly rather than wait for a patrol.
+    else if (agent.status === "starting") wake.at(now + policy.retryMs);
+  }
+}
+
+/**
+ * Start hooked polecats that have no process yet, then fill each rig's free slots from the
+ * head of its ready queue. A slot is held by every polecat with a hook, whatever its status:
+ * a stalled or exited one still owns its bead until the witness restarts it, so it counts
+ * against `maxPolecats`. After a failed dispatch the whole rig waits out the backoff (a down
+ * runtime fails every start alike) and the failed polecat is tried first, so consecutive
+ * failures keep growing its backoff.
+ */
+function planDispatch(state: TownSnapshot, now: number, out: Action[], wake: Wake): void {
+  const hooked = new Set<string>();
+  const ids = new Set<string>();
+  for (const a of state.agents) {
+    ids.add(a.id);
+    if (a.hookedBeadId !== null) hooked.add(a.hookedBeadId);
+  }
+  for (const rig of state.rigs) {
+    const polecats = state.agents.filter((a) => a.role === "polecat" && a.rigId === rig.id);
+    const unstarted = polecats.filter((a) => a.hookedBeadId !== null && a.hookStatus === "hooked" && (a.status === "exited" || a.status === "failed"));
+    let free = rig.maxPolecats - polecats.filter((a) => a.hookedBeadId !== null).length;
+    const candidates = rig.ready.filter((b) => !hooked.has(b.id));
+    if (unstarted.length === 0 && (free <= 0 || candidates.length === 0)) continue;
+    const backoffUntil = Math.max(0, ...polecats.map((a) => a.nextDispatchAt ?? 0));
+    if (backoffUntil > now) {
+      wake.at(backoffUntil);
+      continue;
+    }
+    for (const a of unstarted) {
+      if (a.hookedBeadId === null) continue;
+      out.push({ type: "dispatch", rigId: rig.id, beadId: a.hookedBeadId, agentId: a.id, hook: false, createAgent: false });
+    }
+    const reusable = polecats
+      .filter((a) => a.hookedBeadId === null && (a.status === "exited" || a.status === "failed"))
+      .sort((a, b) => b.dispatchFailures - a.dispatchFailures || a.id.localeCompare(b.id));
+    for (const bead of candidates) {
+      if (free <= 0) break;
+      const reuse = reusable.shift();
+      const agentId = reuse ? reuse.id : newPolecatId(rig, ids);
+      ids.add(agentId);
+      hooked.add(bead.id);
+      out.push({ type: "dispatch", rigId: rig.id, beadId: bead.id, agentId, hook: true, createAgent: reuse === undefined });
+      free--;
+    }
+  }
+}
+
+/** `<polecatBase>-<n>` with the smallest free n: short, stable, safe as a container id. */
+function newPolecatId(rig: RigState, taken: ReadonlySet<string>): string {
+  for (let n = 1; ; n++) {
+    const id = `${rig.polecatBase}-${n}`;
+    if (!taken.has(id)) return id;
+  }
+}
