@@ -1,4 +1,4 @@
-import { and, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, like, or, type SQL, sql } from "drizzle-orm";
 import type { z } from "zod";
 import { type Actor, type Bead, priorityRank } from "../core/domain";
 import { badRequest, notFound } from "../core/errors";
@@ -11,7 +11,7 @@ import { insertDependency } from "./deps";
 import { parseInput } from "./input";
 import { appendBeadEvent, appendTownEvent } from "./outbox";
 import { findRig } from "./rigs";
-import { beads } from "./schema";
+import { beadEvents, beads } from "./schema";
 import { inTransaction } from "./tx";
 
 /** Beads: create, read, search, update and close; every change is audited and announced. */
@@ -156,4 +156,18 @@ export function closeBead(db: TownDb, id: string, input: z.input<typeof CloseBea
   const req = parseInput(CloseBeadRequest, input, "close");
   if (id.trim() === "") throw badRequest("a bead id is required");
   return inTransaction(db, () => closeBeadIn(db, id, req.reason ?? null, req.actor, now));
+}
+
+export interface BeadHistoryEntry {
+  id: number;
+  kind: string;
+  actor: Actor;
+  data: Record<string, unknown>;
+  at: number;
+}
+
+/** A bead's audit trail (bead_events), oldest first. */
+export function beadHistory(db: TownDb, beadId: string, limit = 500): BeadHistoryEntry[] {
+  requireBeadRow(db, beadId);
+  return db.select().from(beadEvents).where(eq(beadEvents.beadId, beadId)).orderBy(asc(beadEvents.id)).limit(limit).all();
 }

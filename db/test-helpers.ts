@@ -1,6 +1,8 @@
 import { env } from "cloudflare:workers";
 import { runInDurableObject } from "cloudflare:test";
+import { sql } from "drizzle-orm";
 import type { Actor } from "../core/domain";
+import { GastownError } from "../core/errors";
 import { type TownEvent, TownEvent as TownEventSchema } from "../core/events";
 import type { TownDb } from "./client";
 import { readTownEvents } from "./outbox";
@@ -30,4 +32,21 @@ export function testClock(start = 1_800_000_000_000) {
       return t;
     },
   };
+}
+
+/** Runs `fn` and returns the GastownError it threw; fails the test when it threw nothing else. */
+export function catchGastown(fn: () => unknown): GastownError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof GastownError) return e;
+    throw e;
+  }
+  throw new Error("expected a GastownError, nothing was thrown");
+}
+
+/** Row counts of the tables a refused change must leave untouched. */
+export function counts(db: TownDb): { beads: number; deps: number; beadEvents: number; townEvents: number } {
+  const n = (table: string) => db.get<{ n: number }>(sql.raw(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0;
+  return { beads: n("beads"), deps: n("bead_deps"), beadEvents: n("bead_events"), townEvents: n("town_events") };
 }
