@@ -1,0 +1,243 @@
+import type { RequestListener } from "node:http";
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import type { RetryOptions, WebClient } from "@slack/web-api";
+import { z } from "zod";
+import type { ChatAdapter, ChatMessage, ChatMessageRef, ChatTarget, Inbound, InboundHandler, Responder } from "../../core/chat";
+import { GastownError, errorMessage } from "../../core/errors";
+import type { Logger } from "../../core/ports";
+import { EditCoalescer, SendQueue } from "../send-queue";
+import { BlockActionPayload, classifyMessage, MessageEventPayload, SlashCommandPayload } from "./slack-inbound";
+import { renderSlack } from "./slack-render";
+
+/** Configuration of the Slack adapter (tokens from the bot config; never logged). */
+export interface SlackAdapterConfig {
+  botToken: string;
+  /** Required for the HTTP receiver (request signatures). */
+  signingSecret?: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  /** Web API base (SLACK_API_URL). */
+  apiUrl?: string;
+  logger: Logger;
+  /** Minimum spacing of posts in one channel (Slack: ~1 message/s/channel). */
+  postIntervalMs?: number;
+  /** WebClient retries (429 Retry-After, server errors); Slack's client default when unset. */
+  retryConfig?: RetryOptions;
+}
+
+/** The Slack `ChatAdapter`, plus what the composition root needs to serve it. */
+export interface SlackAdapter extends ChatAdapter {
+  readonly platform: "slack";
+  /** Node handler of POST /slack/events (events, commands, interactivity); undefined in Socket Mode. */
+  readonly requestListener: RequestListener | undefined;
+  readonly client: WebClient;
+  /** The workspace and bot user this token belongs to (town id = `slack:<teamId>`). */
+  identity(): Promise<{ teamId: string; botUserId: string }>;
+}
+
+const AuthTest = z.looseObject({ team_id: z.string(), user_id: z.string() });
+const Posted = z.looseObject({ ts: z.string() });
+
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" ");
+  return {
+    debug: (...m: unknown[]) => log.debug(text(m)),
+    info: (...m: unknown[]) => log.info(text(m)),
+    warn: (...m: unknown[]) => log.warn(text(m)),
+    error: (...m: unknown[]) => log.error(text(m)),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+/** A Slack API failure as a typed error (the Web API's `error` string kept in the message). */
+function slackError(method: string, e: unknown): GastownError {
+  const data = (e as { data?: { error?: unknown } }).data;
+  const code = typeof data?.error === "string" ? data.error : errorMessage(e);
+  return new GastownError("unavailable", `Slack ${method} failed: ${code}`, { cause: e });
+}
+
+/** Build the Slack adapter: Bolt with an HTTP receiver, or Socket Mode when an app token is set. */
+export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
+  const log = config.logger.child("slack");
+  const logger = boltLogger(log);
+  const clientOptions = { slackApiUrl: config.apiUrl ?? "https://slack.com/api/", ...(config.retryConfig ? { retryConfig: config.retryConfig } : {}) };
+  const socketMode = config.appToken !== undefined;
+  let receiver: HTTPReceiver | undefined;
+  let app: App;
+  if (socketMode) {
+    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+  } else {
+    if (!config.signingSecret) throw new GastownError("bad_request", "SLACK_SIGNING_SECRET is required without SLACK_APP_TOKEN (HTTP events)");
+    // Ack first, work after: Bolt answers Slack at ack(), the listener goes on afterwards.
+    receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: "/slack/events", processBeforeResponse: false, logger });
+    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  }
+  const client = app.client;
+  const queue = new SendQueue({ intervalMs: config.postIntervalMs ?? 1000 });
+  const edits = new EditCoalescer();
+  let handler: InboundHandler | undefined;
+  let identity: Promise<{ teamId: string; botUserId: string }> | undefined;
+
+  const post = async (target: ChatTarget, msg: ChatMessage): Promise<ChatMessageRef> => {
+    const payloads = renderSlack(msg);
+    // Queued together so the parts of one message stay adjacent in the channel.
+    const sent = payloads.map((p) =>
+      queue.run(target.channelId, async () => {
+        try {
+          const r = await client.chat.postMessage({
+            channel: target.channelId,
+            ...(target.threadId ? { thread_ts: target.threadId } : {}),
+            text: p.text,
+            blocks: p.blocks,
+            unfurl_links: false,
+            unfurl_media: false,
+          });
+          return Posted.parse(r).ts;
+        } catch (e) {
+          throw slackError("chat.postMessage", e);
+        }
+      }),
+    );
+    const ts = await Promise.all(sent);
+    return { channelId: target.channelId, messageId: ts[0] as string, ...(target.threadId ? { threadId: target.threadId } : {}) };
+  };
+
+  const responder = (target: ChatTarget, userId: string): Responder => ({
+    private: async (msg) => {
+      const p = renderSlack(msg)[0];
+      if (!p) return;
+      await queue.run(target.channelId, async () => {
+        try {
+          await client.chat.postEphemeral({ channel: target.channelId, user: userId, text: p.text, blocks: p.blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}) });
+        } catch (e) {
+          throw slackError("chat.postEphemeral", e);
+        }
+      });
+    },
+    public: (msg) => post(target, msg),
+  });
+
+  const dispatch = async (event: Inbound, userId: string): Promise<void> => {
+    if (!handler) {
+      log.warn("inbound before start; dropped", { kind: event.kind });
+      return;
+    }
+    try {
+      await handler(event, responder(event.target, userId));
+    } catch (e) {
+      log.error("inbound handler failed", { kind: event.kind, error: errorMessage(e) });
+    }
+  };
+
+  app.command("/gt", async ({ command, ack }) => {
+    await ack();
+    const c = SlashCommandPayload.parse(command);
+    await dispatch(
+      { kind: "command", platform: "slack", eventId: `cmd:${c.trigger_id}`, user: { id: c.user_id, ...(c.user_name ? { name: c.user_name } : {}) }, target: { channelId: c.channel_id }, text: c.text },
+      c.user_id,
+    );
+  });
+
+  const onMessage = async (raw: unknown, botUserId: string | undefined) => {
+    const parsed = MessageEventPayload.safeParse(raw);
+    if (!parsed.success) return;
+    const e = parsed.data;
+    const m = classifyMessage(e, botUserId);
+    if (m.kind === "ignore" || !e.user) return;
+    // channel+ts names the message itself: Slack retries and the app_mention/message pair
+    // of one message collapse to one id in the town's dedupe ledger.
+    const base = { platform: "slack" as const, eventId: `msg:${e.channel}:${e.ts}`, user: { id: e.user }, target: { channelId: e.channel, ...(e.thread_ts ? { threadId: e.thread_ts } : {}) } };
+    await dispatch(m.kind === "command" ? { ...base, kind: "command", text: m.text } : { ...base, kind: "message", text: m.text, mentioned: m.mentioned, dm: m.dm }, e.user);
+  };
+  app.event("message", async ({ event, context }) => onMessage(event, context.botUserId));
+  app.event("app_mention", async ({ event, context }) => onMessage(event, context.botUserId));
+
+  app.action(/.*/, async ({ ack, body }) => {
+    await ack();
+    const parsed = BlockActionPayload.safeParse(body);
+    if (!parsed.success) {
+      log.warn("unexpected interaction payload", { error: errorMessage(parsed.error) });
+      return;
+    }
+    const b = parsed.data;
+    const a = b.actions[0];
+    const channelId = b.channel?.id ?? b.container?.channel_id;
+    const messageTs = b.message?.ts ?? b.container?.message_ts;
+    if (!a || !channelId || !messageTs) return;
+    const threadId = b.message?.thread_ts ?? b.container?.thread_ts;
+    const name = b.user.username ?? b.user.name;
+    await dispatch(
+      {
+        kind: "button",
+        platform: "slack",
+        eventId: `act:${b.trigger_id}`,
+        user: { id: b.user.id, ...(name ? { name } : {}) },
+        target: { channelId, ...(threadId && threadId !== messageTs ? { threadId } : {}) },
+        action: a.action_id,
+        value: a.value ?? "",
+        messageId: messageTs,
+      },
+      b.user.id,
+    );
+  });
+
+  app.error(async (e) => {
+    log.error("bolt error", { error: errorMessage(e) });
+  });
+
+  return {
+    platform: "slack",
+    requestListener: receiver?.requestListener,
+    client,
+    identity() {
+      identity ??= client.auth.test().then((r) => {
+        const a = AuthTest.parse(r);
+        return { teamId: a.team_id, botUserId: a.user_id };
+      });
+      return identity;
+    },
+    async start(h) {
+      handler = h;
+      if (socketMode) await app.start();
+    },
+    async stop() {
+      handler = undefined;
+      if (socketMode) await app.stop();
+    },
+    post,
+    async update(ref, msg) {
+      const p = renderSlack(msg)[0];
+      if (!p) return;
+      await edits.edit(`${ref.channelId}:${ref.messageId}`, async () => {
+        try {
+          await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: p.text, blocks: p.blocks });
+        } catch (e) {
+          throw slackError("chat.update", e);
+        }
+      });
+    },
+    async uploadImage(target, png, filename, title) {
+      return queue.run(target.channelId, async () => {
+        try {
+          const file = { file: Buffer.from(png), filename, title };
+          const r = await client.filesUploadV2(
+            target.threadId ? { ...file, channel_id: target.channelId, thread_ts: target.threadId } : { ...file, channel_id: target.channelId },
+          );
+          const id = z.looseObject({ files: z.array(z.looseObject({ files: z.array(z.looseObject({ id: z.string() })) })) }).parse(r).files[0]?.files[0]?.id;
+          return { channelId: target.channelId, messageId: id ?? filename, ...(target.threadId ? { threadId: target.threadId } : {}) };
+        } catch (e) {
+          throw e instanceof GastownError ? e : slackError("files upload", e);
+        }
+      });
+    },
+    async openThread(ref) {
+      // A Slack thread is the replies to a message: its id is the root message's ts.
+      return { channelId: ref.channelId, threadId: ref.threadId ?? ref.messageId };
+    },
+  };
+}
