@@ -1,9 +1,6 @@
-import { Hono } from "hono";
-import type { Env } from "./env";
+import { createApp } from "./app";
 
 export { TownDO } from "./town-do";
 
-const app = new Hono<{ Bindings: Env }>();
-app.get("/health", (c) => c.json({ ok: true, service: "gastown-worker" }));
-
-export default app;
+/** The Worker: the Town API (routes in worker/routes, composition in worker/app.ts). */
+export default createApp();

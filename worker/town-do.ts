@@ -1,19 +1,63 @@
 import { DurableObject } from "cloudflare:workers";
+import { createLogger } from "../core/logger";
+import type { AgentRuntime, Logger } from "../core/ports";
 import { openTownDb, type TownDb } from "../db/client";
 import type { Env } from "./env";
+import { EventStream, StreamParams } from "./stream";
+import type { TownContext } from "./town/context";
+import { runTownOp } from "./town/ops";
+import { type Outcome, toOutcome } from "./town/outcome";
 
-/** One town's state. Thin: every method delegates to db/ and worker/town/*. */
+/**
+ * One town's state. Thin: the Town API reaches it through one RPC method, `call`, which runs
+ * a named operation from worker/town/ops.ts (one-liners into db/ and worker/town/*) and then
+ * pushes the events it appended to the event stream's sockets.
+ */
 export class TownDO extends DurableObject<Env> {
   db!: TownDb;
+  stream!: EventStream;
+  readonly log: Logger;
+  /** Where agents run; set by the runtime wiring. Undefined: runtime routes answer 503. */
+  runtime: AgentRuntime | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.log = createLogger({ scope: "town" });
     ctx.blockConcurrencyWhile(async () => {
       this.db = await openTownDb(ctx.storage);
+      this.stream = new EventStream(ctx, this.db, this.log.child("stream"));
     });
   }
 
   async ping(): Promise<string> {
     return "pong";
+  }
+
+  /** Runs one Town API operation; failures come back as data (see worker/town/outcome.ts). */
+  async call(op: string, args: unknown[]): Promise<Outcome> {
+    const outcome = await toOutcome(() => runTownOp(this.context(), op, args), this.log, op);
+    this.stream.flush();
+    return outcome;
+  }
+
+  /** The event stream upgrade, forwarded by the Worker after auth. */
+  override async fetch(request: Request): Promise<Response> {
+    const params = StreamParams.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || !params.success) {
+      return Response.json({ error: { code: "bad_request", message: "expected a WebSocket upgrade with a valid stream query" } }, { status: 400 });
+    }
+    return this.stream.accept(params.data);
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.stream.message(ws, message);
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.stream.closed(ws, code);
+  }
+
+  private context(): TownContext {
+    return { db: this.db, log: this.log, env: this.env, now: () => Date.now(), runtime: this.runtime };
   }
 }

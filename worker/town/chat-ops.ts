@@ -1,0 +1,44 @@
+import type { z } from "zod";
+import type { BindChannelRequest, BindThreadRequest } from "../../core/town-api";
+import { beadForThread, bindChannel, bindThread, type ChatPlatform, channelsForRig, rigForChannel, threadForBead } from "../../db/chat";
+import { seenInbound } from "../../db/inbound";
+import { appendTownEvent } from "../../db/outbox";
+import { getRig } from "../../db/rigs";
+import type { TownContext } from "./context";
+
+/** A failed chat side effect the bot reports so people can see it (`notification_failed`). */
+export interface NotificationFailure {
+  what: string;
+  error: string;
+  attempt: number;
+  beadId?: string;
+}
+
+/** Chat bindings, inbound dedupe and failed notifications (`/towns/:town/chat`, `/inbound`). */
+export const chatOps = {
+  bindChannel: (t: TownContext, input: z.input<typeof BindChannelRequest>) => bindChannel(t.db, input, t.now()),
+  /** Bindings of one channel (0 or 1), or of every channel bound to a rig. */
+  channels: (t: TownContext, platform: ChatPlatform, by: { channelId: string } | { rig: string }) => {
+    if ("channelId" in by) {
+      const rig = rigForChannel(t.db, platform, by.channelId);
+      return rig ? [{ platform, channelId: by.channelId, rigId: rig.id }] : [];
+    }
+    const rigId = getRig(t.db, by.rig).id;
+    return channelsForRig(t.db, rigId)
+      .filter((c) => c.platform === platform)
+      .map((c) => ({ ...c, rigId }));
+  },
+  bindThread: (t: TownContext, beadId: string, input: z.input<typeof BindThreadRequest>) => bindThread(t.db, beadId, input, t.now()),
+  threadForBead: (t: TownContext, platform: ChatPlatform, beadId: string) => threadForBead(t.db, platform, beadId) ?? null,
+  /** The binding of a chat thread (0 or 1). */
+  threadsAt: (t: TownContext, platform: ChatPlatform, channelId: string, threadId: string) => {
+    const beadId = beadForThread(t.db, platform, channelId, threadId);
+    const binding = beadId === undefined ? undefined : threadForBead(t.db, platform, beadId);
+    return binding ? [binding] : [];
+  },
+  /** True the first time a platform event id is seen (then it is recorded). */
+  inbound: (t: TownContext, platform: ChatPlatform, eventId: string) => !seenInbound(t.db, platform, eventId, t.now()),
+  notificationFailed: (t: TownContext, f: NotificationFailure) => {
+    appendTownEvent(t.db, { type: "notification_failed", beadId: f.beadId ?? null, data: { what: f.what, error: f.error, attempt: f.attempt } }, t.now());
+  },
+};
