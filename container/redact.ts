@@ -41,7 +41,7 @@ const PATTERNS: readonly Pattern[] = [
   { re: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/dg, group: 0 },
   // Credentials after a scheme or a header name; the label stays visible.
   { re: /\bBearer[ \t]+([A-Za-z0-9._~+/=-]{8,})/dgi, group: 1 },
-  { re: /\bAuthorization[ \t]*[:=][ \t]*["']?(?:(?:Bearer|Basic|Token|Bot)[ \t]+)?((?!\[redacted\])[^\s"',;]+)/dgi, group: 1 },
+  { re: /\bAuthorization[ \t]*[:=][ \t]*["']?(?:(?:Bearer|Basic|Token|Bot)[ \t]+)?(?!(?:Bearer|Basic|Token|Bot)[ \t]|\[redacted\])([^\s"',;]+)/dgi, group: 1 },
   // Env-style assignments: ANTHROPIC_API_KEY=..., GH_TOKEN=..., DB_PASSWORD=...
   { re: /\b[A-Z0-9_]*(?:API_KEY|APIKEY|TOKEN|SECRET|PASSWORD)[ \t]*=[ \t]*["']?((?!\[redacted\])[^\s"']{6,})/dg, group: 1 },
 ];

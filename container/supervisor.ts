@@ -84,6 +84,8 @@ const sleep = (ms: number) =>
 export class Supervisor {
   private readonly agents = new Map<string, Agent>();
   private readonly starting = new Set<string>();
+  /** Callback queues of stopped agents still delivering (drain waits for them). */
+  private readonly retiring = new Set<Promise<void>>();
   private readonly log: Logger;
   private readonly callbacks: WorkerCallbacks;
   private readonly clock: Clock;
@@ -176,6 +178,10 @@ export class Supervisor {
     await agent.done;
     session.dispose();
     if (this.agents.get(agentId) === agent) this.agents.delete(agentId);
+    const queue = agent.queue.then(() => {
+      this.retiring.delete(queue);
+    });
+    this.retiring.add(queue);
   }
 
   /** Types `text` into the agent's terminal and presses Enter. */
@@ -218,7 +224,7 @@ export class Supervisor {
 
   /** Waits until every callback queued so far has been delivered (or given up on). */
   async drain(): Promise<void> {
-    await Promise.all([...this.agents.values()].map((a) => a.queue));
+    await Promise.all([...[...this.agents.values()].map((a) => a.queue), ...this.retiring]);
   }
 
   /** Stops every agent and the ticker (shutdown). */
