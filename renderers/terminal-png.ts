@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
 import { BOLD, DIM, HIDDEN, INVERSE, type Run, rowRuns, STRIKE, UNDERLINE } from "./ansi-screen";
 import { truncate } from "./limits";
+import { encodeOpaquePng } from "./png-encode";
 import { colorRgb, cssRgb, DARK_THEME, type Rgb } from "./palette";
 import { screenOf, type TerminalScreen } from "./terminal";
 
@@ -85,10 +86,9 @@ function runColours(run: Run): { fg: Rgb; bg: Rgb | null } {
 
 function drawFrame(ctx: SKRSContext2D, layout: TerminalPngLayout, title: string, fontSize: number): void {
   const { width, height, titleBarHeight } = layout;
+  // Square and opaque: chat clients round image corners themselves, and opaque encodes faster.
   ctx.fillStyle = cssRgb(DARK_THEME.frame);
-  ctx.beginPath();
-  ctx.roundRect(0, 0, width, height, 8);
-  ctx.fill();
+  ctx.fillRect(0, 0, width, height);
   ctx.fillStyle = cssRgb(DARK_THEME.background);
   ctx.fillRect(0, titleBarHeight, width, height - titleBarHeight);
   const dotY = titleBarHeight / 2;
@@ -180,6 +180,5 @@ export function renderTerminalPng(screen: TerminalPngInput, opts: TerminalPngOpt
     }
   });
 
-  const png = canvas.toBuffer("image/png");
-  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
+  return encodeOpaquePng(canvas.data(), canvas.width, canvas.height);
 }
