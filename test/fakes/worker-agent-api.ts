@@ -2,10 +2,16 @@ import type { AddressInfo } from "node:net";
 import { serve, type ServerType } from "@hono/node-server";
 import { Hono } from "hono";
 import type { z } from "zod";
-import { AgentDoneRequest, AgentEscalateRequest, AgentMailSendRequest } from "../../core/town-api";
+import {
+  AgentDoneRequest,
+  AgentEscalateRequest,
+  AgentHeartbeatRequest,
+  AgentLifecycleRequest,
+  AgentMailSendRequest,
+} from "../../core/town-api";
 
 /**
- * A fake of the Worker's agent API (the routes the gt MCP server calls), checking the bearer
+ * A fake of the Worker's agent API (gt tool routes, lifecycle and heartbeat), checking the bearer
  * token per agent and parsing bodies with the same zod schemas the Worker uses. Records every
  * accepted call so tests can assert what the agent told the town.
  */
@@ -14,6 +20,8 @@ export type AgentCall =
   | { route: "done"; town: string; agent: string; body: z.output<typeof AgentDoneRequest> }
   | { route: "mail"; town: string; agent: string; body: z.output<typeof AgentMailSendRequest> }
   | { route: "escalate"; town: string; agent: string; body: z.output<typeof AgentEscalateRequest> }
+  | { route: "lifecycle"; town: string; agent: string; body: z.output<typeof AgentLifecycleRequest> }
+  | { route: "heartbeat"; town: string; agent: string; body: z.output<typeof AgentHeartbeatRequest> }
   | { route: "mail/check" | "status"; town: string; agent: string; body: null }
   | { route: "beads"; town: string; agent: string; body: { beadId: string } };
 
@@ -87,6 +95,18 @@ export async function startFakeWorkerAgentApi(tokens: Record<string, string>): P
     if (!body) return c.json(badBody(c.req.path), 400);
     calls.push({ route: "escalate", town: c.req.param("town"), agent: c.req.param("agent"), body });
     return c.json({ ok: true, escalation: "esc-1" });
+  });
+  app.post("/towns/:town/agents/:agent/lifecycle", async (c) => {
+    const body = await parse(AgentLifecycleRequest, c.req.text());
+    if (!body) return c.json(badBody(c.req.path), 400);
+    calls.push({ route: "lifecycle", town: c.req.param("town"), agent: c.req.param("agent"), body });
+    return c.json({ ok: true });
+  });
+  app.post("/towns/:town/agents/:agent/heartbeat", async (c) => {
+    const body = await parse(AgentHeartbeatRequest, c.req.text());
+    if (!body) return c.json(badBody(c.req.path), 400);
+    calls.push({ route: "heartbeat", town: c.req.param("town"), agent: c.req.param("agent"), body });
+    return c.json({ ok: true });
   });
   app.get("/towns/:town/agents/:agent/mail/check", (c) => {
     const agent = c.req.param("agent");
