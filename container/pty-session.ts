@@ -14,6 +14,7 @@ const { Terminal: HeadlessTerminal } = createRequire(import.meta.url)("@xterm/he
 
 /** How a PTY session ended. */
 export interface PtyExit {
+  /** The process's exit status, or 128 + signal number when a signal ended it. */
   exitCode: number;
   signal: number | null;
 }
@@ -87,7 +88,8 @@ export class PtySession {
       this.proc.onExit(({ exitCode, signal }) => {
         // Resolve only after xterm has parsed everything already written.
         this.term.write("", () => {
-          this.exit = { exitCode, signal: signal ? signal : null };
+          // Killed by a signal: report 128+n like a shell does, so "exit 0" never hides a kill.
+          this.exit = signal ? { exitCode: 128 + signal, signal } : { exitCode, signal: null };
           resolve(this.exit);
         });
       });

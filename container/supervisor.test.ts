@@ -133,7 +133,8 @@ describe("Supervisor", () => {
     expect(() => process.kill(pid, 0)).toThrow();
     expect(workspaces.released).toEqual(["polecat-demo-1"]);
     await s.drain();
-    expect(worker.to("/lifecycle").map((c) => (c.body as { event: string }).event)).toEqual(["started", "exited"]);
+    // Stopped with SIGTERM (15): reported like a shell would, never as a clean exit 0.
+    expect(worker.to("/lifecycle").map((c) => c.body)).toEqual([{ event: "started" }, { event: "exited", exitCode: 143, detail: "killed by signal 15" }]);
     await expect(s.snapshot("polecat-demo-1")).rejects.toMatchObject({ code: "not_found" });
     await expect(s.nudge("nobody", "hi")).rejects.toMatchObject({ code: "not_found" });
   });

@@ -150,7 +150,7 @@ export class Supervisor {
       };
       agent.done = session.exited.then(async ({ exitCode, signal }) => {
         log.info("agent exited", { exitCode, signal });
-        this.lifecycle(agent, { event: "exited", exitCode });
+        this.lifecycle(agent, signal ? { event: "exited", exitCode, detail: `killed by signal ${signal}` } : { event: "exited", exitCode });
         await this.release(req, ws, launch, log);
       });
       this.agents.set(id, agent);
