@@ -3,6 +3,8 @@ import { createLogger } from "../core/logger";
 import type { AgentRuntime, Logger } from "../core/ports";
 import { openTownDb, type TownDb } from "../db/client";
 import type { Env } from "./env";
+import { runReconcilerAlarm } from "./reconciler/alarm";
+import { runtimeFor } from "./runtime/create-runtime";
 import { EventStream, StreamParams } from "./stream";
 import type { TownContext } from "./town/context";
 import { runTownOp } from "./town/ops";
@@ -19,10 +21,14 @@ export class TownDO extends DurableObject<Env> {
   readonly log: Logger;
   /** Where agents run; set by the runtime wiring. Undefined: runtime routes answer 503. */
   runtime: AgentRuntime | undefined = undefined;
+  /** The town id this object was addressed by (`slack:T123`, `local:dev`, ...). */
+  readonly town: string;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.log = createLogger({ scope: "town" });
+    this.town = ctx.id.name ?? ctx.id.toString();
+    this.runtime = runtimeFor(env, this.town, this.log.child("runtime"));
     ctx.blockConcurrencyWhile(async () => {
       this.db = await openTownDb(ctx.storage);
       this.stream = new EventStream(ctx, this.db, this.log.child("stream"));
@@ -47,6 +53,14 @@ export class TownDO extends DurableObject<Env> {
       return Response.json({ error: { code: "bad_request", message: "expected a WebSocket upgrade with a valid stream query" } }, { status: 400 });
     }
     return this.stream.accept(params.data);
+  }
+
+  /** The reconciler: snapshot -> plan -> apply, then the alarm set for the next pass (worker/reconciler). */
+  override async alarm(): Promise<void> {
+    const { db, log, env, town } = this;
+    const runtime = this.runtime ?? runtimeFor(env, town, log.child("runtime"));
+    await runReconcilerAlarm({ db, storage: this.ctx.storage, runtime, log, env, town }, Date.now());
+    this.stream.flush();
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -69,7 +69,8 @@ function planReescalations(state: TownSnapshot, now: number, policy: ReconcilePo
  * exited while its bead was in progress, or a stale heartbeat, gets a restart, up to
  * `maxRestarts`; then one escalation to a person. A live agent that shows no activity gets a
  * nudge, at most once per `nudgeEveryMs`. A hook whose bead is still `hooked` was never
- * started: that is the dispatcher's job. A bead in `review` needs no process.
+ * started: that is the dispatcher's job, unless the start is in flight (`starting`), which
+ * goes stale like any other. A bead in `review` needs no process.
  */
 function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
   const rigs = new Map(state.rigs.map((r) => [r.id, r]));
@@ -83,8 +84,8 @@ function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, o
       continue;
     }
     if (agent.hookStatus !== "hooked" && agent.hookStatus !== "in_progress") continue;
+    if (agent.hookStatus === "hooked" && agent.status !== "starting") continue;
     const down = agent.status === "exited" || agent.status === "failed";
-    if (down && agent.hookStatus === "hooked") continue;
     watching = true;
     const staleAfter = (agent.rigId !== null ? rigs.get(agent.rigId)?.staleAfterMs : undefined) ?? DEFAULT_STALE_MS;
     const beat = agent.lastHeartbeatAt ?? agent.createdAt;
@@ -154,7 +155,9 @@ function planDispatch(state: TownSnapshot, now: number, out: Action[], wake: Wak
   }
   for (const rig of state.rigs) {
     const polecats = state.agents.filter((a) => a.role === "polecat" && a.rigId === rig.id);
-    const unstarted = polecats.filter((a) => a.hookedBeadId !== null && a.hookStatus === "hooked" && (a.status === "exited" || a.status === "failed"));
+    // Hooked but never started for this bead. Only a dispatch in flight is `starting`; any
+    // other status belongs to an earlier process (or none), which the dispatch replaces.
+    const unstarted = polecats.filter((a) => a.hookedBeadId !== null && a.hookStatus === "hooked" && a.status !== "starting");
     let free = rig.maxPolecats - polecats.filter((a) => a.hookedBeadId !== null).length;
     const candidates = rig.ready.filter((b) => !hooked.has(b.id));
     if (unstarted.length === 0 && (free <= 0 || candidates.length === 0)) continue;

@@ -103,7 +103,8 @@ export const DEFAULT_POLICY: ReconcilePolicy = {
   dispatchBackoffBaseMs: 30_000,
   dispatchBackoffMaxMs: 10 * 60_000,
   maxMailAttempts: 5,
-  maxReescalations: 10,
+  // Matches the store's cap (db/escalations.ts MAX_REESCALATIONS), which also clears the deadline.
+  maxReescalations: 3,
   retryMs: 30_000,
   patrolEveryMs: 5 * 60_000,
 };

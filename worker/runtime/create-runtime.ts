@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { GastownError } from "../../core/errors";
-import type { AgentRuntime, Clock } from "../../core/ports";
+import { errorMessage } from "../../core/errors";
+import type { AgentRuntime, Clock, Logger } from "../../core/ports";
 import type { Env } from "../env";
 import { CloudflareContainerRuntime } from "./cloudflare-container-runtime";
 import { FakeRuntime } from "./fake-runtime";
 import { DEFAULT_CONTAINER_URL, LocalProcessRuntime } from "./local-process-runtime";
+import { UnavailableRuntime } from "./unavailable-runtime";
 
 /** Which AgentRuntime a Worker uses (GASTOWN_RUNTIME); local is the default of `npm start`. */
 export const RuntimeKind = z.enum(["fake", "local", "cloudflare"]);
@@ -36,5 +38,18 @@ export function createRuntime(env: Env, town: string, clock?: Clock): AgentRunti
       }
       return new CloudflareContainerRuntime({ namespace: env.TOWN_CONTAINER, town, token: env.GASTOWN_CONTAINER_TOKEN });
     }
+  }
+}
+
+/**
+ * The town's runtime, never throwing: a configuration error is logged once and every later
+ * runtime call fails with it (see UnavailableRuntime), so the town still loads and serves.
+ */
+export function runtimeFor(env: Env, town: string, log: Logger, clock?: Clock): AgentRuntime {
+  try {
+    return createRuntime(env, town, clock);
+  } catch (e) {
+    log.error("agent runtime not configured", { error: errorMessage(e) });
+    return new UnavailableRuntime(errorMessage(e));
   }
 }
