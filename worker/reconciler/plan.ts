@@ -27,9 +27,9 @@ export function plan(state: TownSnapshot, now: number, policy: ReconcilePolicy =
   const wake = new Wake(now);
   planConvoys(state, out);
   planReescalations(state, now, policy, out, wake);
-  planPatrol(state, now, policy, out, wake);
+  const reused = planDispatch(state, now, out, wake);
+  planPatrol(state, now, policy, reused, out, wake);
   planMail(state, now, policy, out, wake);
-  planDispatch(state, now, out, wake);
   out.push({ type: "next_alarm_at", at: wake.earliest });
   return out;
 }
@@ -72,7 +72,7 @@ function planReescalations(state: TownSnapshot, now: number, policy: ReconcilePo
  * started: that is the dispatcher's job, unless the start is in flight (`starting`), which
  * goes stale like any other. A bead in `review` needs no process.
  */
-function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
+function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, reused: ReadonlySet<string>, out: Action[], wake: Wake): void {
   const rigs = new Map(state.rigs.map((r) => [r.id, r]));
   const escalated = new Set(state.stuckEscalated);
   let watching = false;
@@ -80,7 +80,8 @@ function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, o
     const beadId = agent.hookedBeadId;
     if (agent.role !== "polecat") continue;
     if (beadId === null) {
-      if (agent.status === "starting" || RUNNING.includes(agent.status)) out.push({ type: "stop", agentId: agent.id, reason: "no_hook" });
+      const live = agent.status === "starting" || RUNNING.includes(agent.status);
+      if (live && !reused.has(agent.id)) out.push({ type: "stop", agentId: agent.id, reason: "no_hook" });
       continue;
     }
     if (agent.hookStatus !== "hooked" && agent.hookStatus !== "in_progress") continue;
@@ -144,9 +145,12 @@ function planMail(state: TownSnapshot, now: number, policy: ReconcilePolicy, out
  * a stalled or exited one still owns its bead until the witness restarts it, so it counts
  * against `maxPolecats`. After a failed dispatch the whole rig waits out the backoff (a down
  * runtime fails every start alike) and the failed polecat is tried first, so consecutive
- * failures keep growing its backoff.
+ * failures keep growing its backoff. A polecat still running without a hook is reused too (the
+ * dispatch replaces its process) rather than stopped while a new one is registered.
+ * Returns the ids of unhooked polecats this plan reuses.
  */
-function planDispatch(state: TownSnapshot, now: number, out: Action[], wake: Wake): void {
+function planDispatch(state: TownSnapshot, now: number, out: Action[], wake: Wake): Set<string> {
+  const reused = new Set<string>();
   const hooked = new Set<string>();
   const ids = new Set<string>();
   for (const a of state.agents) {
@@ -170,19 +174,22 @@ function planDispatch(state: TownSnapshot, now: number, out: Action[], wake: Wak
       if (a.hookedBeadId === null) continue;
       out.push({ type: "dispatch", rigId: rig.id, beadId: a.hookedBeadId, agentId: a.id, hook: false, createAgent: false });
     }
+    const down = (a: AgentState) => (a.status === "exited" || a.status === "failed" ? 0 : 1);
     const reusable = polecats
-      .filter((a) => a.hookedBeadId === null && (a.status === "exited" || a.status === "failed"))
-      .sort((a, b) => b.dispatchFailures - a.dispatchFailures || a.id.localeCompare(b.id));
+      .filter((a) => a.hookedBeadId === null)
+      .sort((a, b) => b.dispatchFailures - a.dispatchFailures || down(a) - down(b) || a.id.localeCompare(b.id));
     for (const bead of candidates) {
       if (free <= 0) break;
       const reuse = reusable.shift();
       const agentId = reuse ? reuse.id : newPolecatId(rig, ids);
       ids.add(agentId);
+      if (reuse) reused.add(reuse.id);
       hooked.add(bead.id);
       out.push({ type: "dispatch", rigId: rig.id, beadId: bead.id, agentId, hook: true, createAgent: reuse === undefined });
       free--;
     }
   }
+  return reused;
 }
 
 /** `<polecatBase>-<n>` with the smallest free n: short, stable, safe as a container id. */
