@@ -46,6 +46,14 @@ export async function ok<T = Record<string, unknown>>(method: string, path: stri
   return res.json as T;
 }
 
+/**
+ * Adds a rig. By default it has no polecat slots, so the reconciler (which runs on the DO
+ * alarm after every change) leaves its beads alone and a test sees only its own events.
+ */
+export async function addRig(town: string, name = "web", config: Record<string, unknown> = { maxPolecats: 0 }): Promise<void> {
+  await ok("POST", `/towns/${town}/rigs`, { name, gitUrl: `https://example.com/${name}.git`, config, actor: alice });
+}
+
 /** A client of the event stream that queues frames and waits for them. */
 export interface StreamClient {
   /** The next frame (waits for it; fails after a while so a test never hangs). */

@@ -2,13 +2,10 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { StreamServerFrame, TownEvent } from "../core/events";
 import { appendTownEvent } from "../db/outbox";
-import { alice, api, newTown, ok, openStream, type StreamClient } from "./app-testing";
+import { addRig, alice, api, newTown, ok, openStream, type StreamClient } from "./app-testing";
 
 const stub = (town: string) => env.TOWN.get(env.TOWN.idFromName(town));
 
-async function seedRig(town: string): Promise<void> {
-  await ok("POST", `/towns/${town}/rigs`, { name: "web", gitUrl: "https://example.com/web.git", actor: alice });
-}
 async function createBeads(town: string, n: number): Promise<void> {
   for (let i = 0; i < n; i++) await ok("POST", `/towns/${town}/beads`, { rig: "web", title: `task ${i}`, actor: alice });
 }
@@ -24,7 +21,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from + 1 }
 describe("event stream", () => {
   it("says hello, replays the backlog in order, then carries live events", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     await createBeads(town, 2);
     const stream = await openStream(town, "after=0");
     expect(await stream.next()).toEqual({ t: "hello", town, after: 0, head: 3 });
@@ -38,7 +35,7 @@ describe("event stream", () => {
 
   it("after acking N and reconnecting, a client receives exactly N+1.. in order", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     await createBeads(town, 5);
     const first = await openStream(town, "after=0&consumer=bot");
     expect(await first.next()).toMatchObject({ t: "hello", head: 6 });
@@ -58,7 +55,7 @@ describe("event stream", () => {
 
   it("a client reconnecting without `after` resumes from its stored cursor", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     await createBeads(town, 4);
     const first = await openStream(town, "consumer=bot");
     expect(await first.next()).toMatchObject({ t: "hello", after: 0, head: 5 });
@@ -84,7 +81,7 @@ describe("event stream", () => {
 
   it("never sends an event twice on one connection while events are appended during the replay", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     // A backlog longer than one turn of the replay, so the replay yields and appends interleave.
     const backlog = 2500;
     await runInDurableObject(stub(town), (instance) => {
@@ -109,7 +106,7 @@ describe("event stream", () => {
 
   it("keeps streaming across hibernation: the socket's cursor lives in its attachment", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     const stream = await openStream(town, "after=0");
     await stream.next();
     expect(await seqsUntil(stream, 1)).toEqual([1]);
@@ -123,7 +120,7 @@ describe("event stream", () => {
 
   it("answers bad frames with an error frame and keeps the connection", async () => {
     const town = newTown();
-    await seedRig(town);
+    await addRig(town);
     const stream = await openStream(town, "after=1");
     expect(await stream.next()).toMatchObject({ t: "hello", after: 1, head: 1 });
     stream.send("not json");

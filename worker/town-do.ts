@@ -4,8 +4,10 @@ import type { AgentRuntime, Logger } from "../core/ports";
 import { openTownDb, type TownDb } from "../db/client";
 import type { Env } from "./env";
 import { runReconcilerAlarm } from "./reconciler/alarm";
+import { scheduleReconcile } from "./reconciler/schedule";
 import { runtimeFor } from "./runtime/create-runtime";
 import { EventStream, StreamParams } from "./stream";
+import { headSeq } from "./stream-cursor";
 import type { TownContext } from "./town/context";
 import { runTownOp } from "./town/ops";
 import { type Outcome, toOutcome } from "./town/outcome";
@@ -39,9 +41,15 @@ export class TownDO extends DurableObject<Env> {
     return "pong";
   }
 
-  /** Runs one Town API operation; failures come back as data (see worker/town/outcome.ts). */
+  /**
+   * Runs one Town API operation; failures come back as data (see worker/town/outcome.ts).
+   * An operation that changed something people see (it appended events) may have made work
+   * for the reconciler, so a pass is asked for; then the new events go out on the stream.
+   */
   async call(op: string, args: unknown[]): Promise<Outcome> {
+    const before = headSeq(this.db);
     const outcome = await toOutcome(() => runTownOp(this.context(), op, args), this.log, op);
+    if (headSeq(this.db) !== before) await scheduleReconcile(this.ctx.storage, Date.now());
     this.stream.flush();
     return outcome;
   }
