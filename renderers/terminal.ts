@@ -1,4 +1,5 @@
 import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureText, parseAnsiScreen, type Run, rowRuns, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
+import { escapeSlack, neutraliseBackticks } from "./escape";
 import { LIMITS, truncateStart } from "./limits";
 import { DEFAULT_COLOR, nearestBasic } from "./palette";
 
@@ -18,21 +19,11 @@ export interface TerminalScreen {
   rows?: number;
 }
 
+export { escapeSlack, neutraliseBackticks };
+
 export interface TerminalTextOptions {
   /** Total characters allowed, fences included. */
   limit?: number;
-}
-
-const ZWSP = "\u200b";
-
-/** Break runs of backticks so screen text can never close the code fence around it. */
-export function neutraliseBackticks(text: string): string {
-  return text.replace(/`(?=`)/g, `\`${ZWSP}`);
-}
-
-/** Escape the three characters Slack reserves for its own markup. */
-export function escapeSlack(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Drop blank lines at the end: an agent's screen is often empty below its prompt. */
