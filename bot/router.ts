@@ -9,8 +9,10 @@ import type { TownClient } from "./town-client";
 
 export interface RouterDeps {
   town: TownClient;
-  adapter: Pick<ChatAdapter, "platform" | "update">;
+  adapter: Pick<ChatAdapter, "platform" | "update" | "uploadImage">;
   logger: Logger;
+  /** Renders a terminal snapshot as PNG; when set, peeks also upload the picture. */
+  snapshotPng?: (t: { text: string; ansi: string; cols?: number; rows?: number }) => Uint8Array;
   /** How commands are typed on this platform, for usage replies (`/gt `). */
   prefix?: string;
 }
@@ -83,8 +85,18 @@ export class Router {
     const replies = await this.run(parsed.command, event, threadBead);
     for (const r of replies) {
       if (r.visibility === "private") await respond.private(r.msg);
-      else await respond.public(r.msg);
+      else await this.publicWithPicture(event, r.msg, respond);
     }
+  }
+
+  /** Post publicly; a terminal snapshot also goes up as a PNG when a renderer is wired. */
+  private async publicWithPicture(event: Inbound, msg: ChatMessage, respond: Responder): Promise<void> {
+    const ref = await respond.public(msg);
+    const t = msg.terminal;
+    if (!t || !this.deps.snapshotPng) return;
+    const png = this.deps.snapshotPng(t);
+    const target = { channelId: ref.channelId, ...(ref.threadId ?? event.target.threadId ? { threadId: ref.threadId ?? event.target.threadId } : {}) };
+    await this.deps.adapter.uploadImage(target, png, `${t.title ?? "terminal"}.png`, `Terminal of ${t.title ?? "the agent"}`);
   }
 
   private async run(cmd: Command, event: Inbound, threadBead: string | undefined): Promise<Reply[]> {
@@ -168,7 +180,7 @@ export class Router {
             terminal: { text: s.text, ansi: s.ansi, title: s.agentId },
             buttons: [{ action: "peek_again", label: "Peek again", value: event.value }],
           };
-          await respond.public(msg);
+          await this.publicWithPicture(event, msg, respond);
           return;
         }
         default:

@@ -70,12 +70,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (socketMode) {
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions });
+    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions, tokenVerificationEnabled: false });
   } else {
     if (!config.signingSecret) throw new GastownError("bad_request", "SLACK_SIGNING_SECRET is required without SLACK_APP_TOKEN (HTTP events)");
     // Ack first, work after: Bolt answers Slack at ack(), the listener goes on afterwards.
     receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: "/slack/events", processBeforeResponse: false, logger });
-    app = new App({ token: config.botToken, receiver, logger, clientOptions });
+    // auth.test runs on first use (identity() at startup), not as a dangling promise here.
+    app = new App({ token: config.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
   }
   const client = app.client;
   const queue = new SendQueue({ intervalMs: config.postIntervalMs ?? 1000 });

@@ -58,6 +58,8 @@ export class FakeSlackApi {
   /** Fraction of calls (0..1) answered 429, picked by `random`. */
   rateLimitFraction = 0;
   retryAfterSec = 1;
+  /** Only calls of this method are rate limited, when set. */
+  rateLimitMethod: string | undefined;
   random: () => number = Math.random;
   private server: Server | undefined;
   private seq = 0;
@@ -154,7 +156,8 @@ export class FakeSlackApi {
     if (!m?.[1]) return send(404, { ok: false, error: "unknown_method" });
     const method = m[1];
     const args = parseArgs(req.headers["content-type"], raw);
-    const limited = this.rateLimitNext > 0 || (this.rateLimitFraction > 0 && this.random() < this.rateLimitFraction);
+    const eligible = this.rateLimitMethod === undefined || this.rateLimitMethod === method;
+    const limited = eligible && (this.rateLimitNext > 0 || (this.rateLimitFraction > 0 && this.random() < this.rateLimitFraction));
     this.calls.push({ method, args, rateLimited: limited, at: Date.now() });
     if (limited) {
       if (this.rateLimitNext > 0) this.rateLimitNext -= 1;
