@@ -35,7 +35,9 @@ export interface PtySessionOptions {
 
 /** Parsed-but-not-yet-rendered output above which the PTY is paused (xterm flow control). */
 const HIGH_WATER = 1 << 20;
-const LOW_WATER = 1 << 17;
+const LOW_WATER = 1 << 18;
+/** Bytes between parse-progress callbacks. */
+const CHECKPOINT = 1 << 16;
 
 // C0 controls and DEL, except tab and line breaks (handled separately): a nudge from chat
 // must not be able to press Ctrl-C or send escape sequences.
@@ -64,7 +66,9 @@ export class PtySession {
   private readonly enterDelayMs: number;
   private lastOutput: number | null = null;
   private exit: PtyExit | null = null;
+  /** Bytes written to xterm and not yet confirmed parsed (to CHECKPOINT accuracy). */
   private pending = 0;
+  private unacked = 0;
   private paused = false;
   private disposed = false;
 
@@ -99,12 +103,21 @@ export class PtySession {
   private ingest(data: string): void {
     this.lastOutput = this.clock.now();
     this.pending += data.length;
+    this.unacked += data.length;
     if (!this.paused && this.pending > HIGH_WATER) {
       this.paused = true;
       this.proc.pause();
     }
+    if (this.unacked < CHECKPOINT) {
+      this.term.write(data);
+      return;
+    }
+    // A parse callback per chunk costs throughput; one per CHECKPOINT bytes is enough to
+    // know how far behind xterm is.
+    const acked = this.unacked;
+    this.unacked = 0;
     this.term.write(data, () => {
-      this.pending -= data.length;
+      this.pending -= acked;
       if (this.paused && this.pending < LOW_WATER) {
         this.paused = false;
         this.proc.resume();

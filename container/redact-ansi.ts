@@ -7,69 +7,107 @@ import { REDACTED, type Redactor } from "./redact";
  * spans back onto the ANSI string, keeping every escape so colours stay balanced.
  */
 
-/** Visible characters of an ANSI string and, for each, its index in the ANSI string (-1: a separator). */
+/**
+ * Visible characters of an ANSI string, in two readings: `vis`, where colour codes are
+ * transparent and every other escape (cursor moves, gaps) separates words like a line break,
+ * and `joined`, where every escape is transparent (used to double-check a result).
+ * `runs` maps `vis` back onto the ANSI string: [visStart, ansiStart, length] per plain run.
+ */
 interface Visible {
   vis: string;
-  idx: number[];
+  joined: string;
+  runs: Array<[number, number, number]>;
 }
 
-const ESC = "\x1b";
+const ESC = 0x1b;
 
-/** End index (exclusive) of the escape sequence starting at `i` (ansi[i] === ESC), and whether it is SGR. */
+/** End index (exclusive) of the escape sequence at `i`, and whether it is SGR (colours). */
 function escapeEnd(ansi: string, i: number): { end: number; sgr: boolean } {
-  const kind = ansi[i + 1];
-  if (kind === "[") {
+  const kind = ansi.charCodeAt(i + 1);
+  const n = ansi.length;
+  if (kind === 0x5b /* [ */) {
     let j = i + 2;
-    while (j < ansi.length && /[\x20-\x3f]/.test(ansi[j] ?? "")) j++;
-    return { end: Math.min(j + 1, ansi.length), sgr: ansi[j] === "m" };
+    while (j < n) {
+      const c = ansi.charCodeAt(j);
+      if (c < 0x20 || c > 0x3f) break;
+      j++;
+    }
+    return { end: Math.min(j + 1, n), sgr: ansi.charCodeAt(j) === 0x6d /* m */ };
   }
-  if (kind === "]" || kind === "P" || kind === "X" || kind === "^" || kind === "_") {
-    // String sequences end with BEL or ST (ESC \).
+  if (kind === 0x5d || kind === 0x50 || kind === 0x58 || kind === 0x5e || kind === 0x5f) {
+    // OSC / DCS / SOS / PM / APC end with BEL or ST (ESC \).
     let j = i + 2;
-    while (j < ansi.length && ansi[j] !== "\x07" && !(ansi[j] === ESC && ansi[j + 1] === "\\")) j++;
-    return { end: ansi[j] === "\x07" ? j + 1 : Math.min(j + 2, ansi.length), sgr: false };
+    while (j < n && ansi.charCodeAt(j) !== 0x07 && !(ansi.charCodeAt(j) === ESC && ansi.charCodeAt(j + 1) === 0x5c)) j++;
+    return { end: ansi.charCodeAt(j) === 0x07 ? j + 1 : Math.min(j + 2, n), sgr: false };
   }
   let j = i + 1;
-  while (j < ansi.length && /[\x20-\x2f]/.test(ansi[j] ?? "")) j++;
-  return { end: Math.min(j + 1, ansi.length), sgr: false };
+  while (j < n) {
+    const c = ansi.charCodeAt(j);
+    if (c < 0x20 || c > 0x2f) break;
+    j++;
+  }
+  return { end: Math.min(j + 1, n), sgr: false };
 }
 
-/**
- * The characters a person would read. `joinAll` makes every escape transparent (used to
- * double-check the result); otherwise only SGR is transparent and cursor moves separate.
- */
-function visible(ansi: string, joinAll: boolean): Visible {
-  let vis = "";
-  const idx: number[] = [];
+function visible(ansi: string): Visible {
+  const parts: string[] = [];
+  const joinedParts: string[] = [];
+  const runs: Array<[number, number, number]> = [];
+  let visLen = 0;
+  let runStart = 0;
+  const flush = (end: number) => {
+    if (end > runStart) {
+      const text = ansi.slice(runStart, end);
+      parts.push(text);
+      joinedParts.push(text);
+      runs.push([visLen, runStart, end - runStart]);
+      visLen += end - runStart;
+    }
+  };
+  const separate = () => {
+    parts.push("\n");
+    visLen += 1;
+  };
   let i = 0;
   while (i < ansi.length) {
-    const ch = ansi[i] ?? "";
-    if (ch === ESC) {
-      const { end, sgr } = escapeEnd(ansi, i);
-      if (!sgr && !joinAll) {
-        vis += "\n";
-        idx.push(-1);
+    const c = ansi.charCodeAt(i);
+    // Printable, tab and line feed are visible; CR and other controls are not.
+    if (c >= 0x20 || c === 0x0a || c === 0x09) {
+      if (c === 0x7f) {
+        flush(i);
+        runStart = ++i;
+        continue;
       }
-      i = end;
-      continue;
-    }
-    if (ch === "\r") {
       i++;
       continue;
     }
-    const code = ch.charCodeAt(0);
-    if (code < 0x20 && ch !== "\n" && ch !== "\t") {
-      if (!joinAll) {
-        vis += "\n";
-        idx.push(-1);
-      }
+    flush(i);
+    if (c === ESC) {
+      const { end, sgr } = escapeEnd(ansi, i);
+      if (!sgr) separate();
+      i = end;
     } else {
-      vis += ch;
-      idx.push(i);
+      if (c !== 0x0d) separate();
+      i++;
     }
-    i++;
+    runStart = i;
   }
-  return { vis, idx };
+  flush(ansi.length);
+  return { vis: parts.join(""), joined: joinedParts.join(""), runs };
+}
+
+/** Index in the ANSI string of visible character `v`, or -1 for a separator. */
+function ansiIndex(runs: ReadonlyArray<[number, number, number]>, v: number): number {
+  let lo = 0;
+  let hi = runs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [vs, as, len] = runs[mid] as [number, number, number];
+    if (v < vs) hi = mid - 1;
+    else if (v >= vs + len) lo = mid + 1;
+    else return as + (v - vs);
+  }
+  return -1;
 }
 
 /**
@@ -78,38 +116,43 @@ function visible(ansi: string, joinAll: boolean): Visible {
  * Returns null when the result cannot be proven clean; the caller then ships plain text.
  */
 export function redactAnsi(redactor: Redactor, ansi: string, prefix = ""): string | null {
-  const { vis, idx } = visible(ansi, false);
+  const { vis, joined, runs } = visible(ansi);
   const shift = prefix.length;
   const spans = redactor
     .spans(prefix + vis)
     .map((s) => ({ start: Math.max(0, s.start - shift), end: Math.min(vis.length, s.end - shift) }))
     .filter((s) => s.end > s.start);
-  let out = ansi;
-  if (spans.length > 0) {
-    const drop = new Uint8Array(ansi.length);
-    const insert = new Set<number>();
-    for (const s of spans) {
-      let first = true;
-      for (let v = s.start; v < s.end; v++) {
-        const at = idx[v] ?? -1;
-        // Line breaks stay so the screen keeps its rows.
-        if (at < 0 || ansi[at] === "\n") continue;
-        if (first) insert.add(at);
-        first = false;
-        drop[at] = 1;
-      }
-    }
-    out = "";
-    for (let i = 0; i < ansi.length; i++) {
-      if (insert.has(i)) out += REDACTED;
-      if (!drop[i]) out += ansi[i];
+  if (spans.length === 0) {
+    // Belt and braces: with every escape removed nothing secret-shaped may remain.
+    return redactor.spans(joined).length === 0 ? ansi : null;
+  }
+  const drop = new Uint8Array(ansi.length);
+  const insert = new Set<number>();
+  for (const s of spans) {
+    let first = true;
+    for (let v = s.start; v < s.end; v++) {
+      const at = ansiIndex(runs, v);
+      // Line breaks stay so the screen keeps its rows.
+      if (at < 0 || ansi.charCodeAt(at) === 0x0a) continue;
+      if (first) insert.add(at);
+      first = false;
+      drop[at] = 1;
     }
   }
-  // Belt and braces: with every escape removed nothing secret-shaped may remain.
-  return redactor.spans(visible(out, true).vis).length === 0 ? out : null;
+  const out: string[] = [];
+  let from = 0;
+  for (let i = 0; i < ansi.length; i++) {
+    if (!drop[i] && !insert.has(i)) continue;
+    out.push(ansi.slice(from, i));
+    if (insert.has(i)) out.push(REDACTED);
+    from = drop[i] ? i + 1 : i;
+  }
+  out.push(ansi.slice(from));
+  const result = out.join("");
+  return redactor.spans(visible(result).joined).length === 0 ? result : null;
 }
 
 /** Plain text of an ANSI string (every escape removed), for tests and fallbacks. */
 export function stripAnsi(ansi: string): string {
-  return visible(ansi, true).vis;
+  return visible(ansi).joined;
 }
