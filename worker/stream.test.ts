@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { StreamServerFrame, TownEvent } from "../core/events";
+import type { StreamServerFrame } from "../core/events";
 import { appendTownEvent } from "../db/outbox";
 import { addRig, alice, api, newTown, ok, openStream, type StreamClient } from "./app-testing";
 
@@ -146,4 +146,3 @@ describe("event stream", () => {
   });
 });
 
-export type { TownEvent };
