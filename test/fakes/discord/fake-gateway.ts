@@ -154,6 +154,7 @@ export class FakeGateway {
           application: { id: this.store.applicationId, flags: 0 },
         });
         this.dispatch("GUILD_CREATE", guildCreatePayload(this.store));
+        this.store.changed();
         return;
       }
       case OP.resume: {
@@ -168,6 +169,7 @@ export class FakeGateway {
         s.replayAfter = null;
         for (const frame of s.sent.filter((f) => f.s > after && f.t !== "READY")) ws.send(JSON.stringify(frame));
         this.dispatch("RESUMED", {});
+        this.store.changed();
         return;
       }
       default:

@@ -58,7 +58,7 @@ export class FakeRest {
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://x");
-    const m = /^\/api\/v\d+(\/.*)$/.exec(url.pathname);
+    const m = /^\/api\/v\d+(\/.*)$/.exec(decodeURIComponent(url.pathname));
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks);

@@ -74,6 +74,11 @@ export class FakeStore {
     this.events.emit("record", full);
   }
 
+  /** Tells waiters that state changed without a new record (a connection came or went). */
+  changed(): void {
+    this.events.emit("record");
+  }
+
   rest(method?: string, pathPattern?: RegExp): Extract<FakeRecord, { kind: "rest" }>[] {
     return this.log.filter(
       (r): r is Extract<FakeRecord, { kind: "rest" }> =>

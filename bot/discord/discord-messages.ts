@@ -1,0 +1,107 @@
+import { DiscordAPIError, HTTPError, type REST, type RawFile, Routes } from "discord.js";
+import { z } from "zod";
+import type { ChatMessage, ChatMessageRef, ChatTarget } from "../../core/chat";
+import { type ErrorCode, GastownError } from "../../core/errors";
+import { LIMITS, splitText, truncate } from "../../renderers/limits";
+import { EditCoalescer } from "./edit-coalescer";
+import type { DiscordPayload } from "./render-message";
+
+const Created = z.object({ id: z.string() });
+const L = LIMITS.discord;
+
+/** A REST call failed: Discord's status decides the code people and the router see. */
+export function restError(what: string, e: unknown): GastownError {
+  const status = e instanceof DiscordAPIError || e instanceof HTTPError ? e.status : 0;
+  const code: ErrorCode = status === 404 ? "not_found" : status === 403 ? "forbidden" : status === 429 ? "limit" : status >= 400 && status < 500 ? "bad_request" : "unavailable";
+  return new GastownError(code, `Discord ${what} failed`, { cause: e });
+}
+
+/**
+ * Outbound messages over Discord REST (discord.js's REST client, which keeps per-route
+ * buckets from the X-RateLimit headers, waits out 429 `retry_after` and retries). Long
+ * content is split across messages on post and truncated on edit; edits of one message
+ * are coalesced.
+ */
+export class DiscordMessages {
+  readonly #edits = new EditCoalescer();
+
+  constructor(
+    private readonly rest: REST,
+    private readonly render: (msg: ChatMessage) => DiscordPayload,
+  ) {}
+
+  /** Posts a message; content past 2,000 characters continues in follow-on messages. */
+  async post(target: ChatTarget, msg: ChatMessage): Promise<ChatMessageRef> {
+    const where = target.threadId ?? target.channelId;
+    const p = this.render(msg);
+    const [first = "", ...more] = p.content === "" ? [""] : splitText(p.content, L.content);
+    // The first message carries the card and buttons: it is the one edited later and the one
+    // a thread is opened under.
+    const head = await this.#create(where, { content: first, embeds: p.embeds, components: p.components, allowed_mentions: p.allowed_mentions });
+    for (const content of more) await this.#create(where, { content, allowed_mentions: p.allowed_mentions });
+    return { channelId: target.channelId, messageId: head, ...(target.threadId ? { threadId: target.threadId } : {}) };
+  }
+
+  /** Edits a posted message in place (coalesced: only the newest pending content is sent). */
+  update(ref: ChatMessageRef, msg: ChatMessage): Promise<void> {
+    const where = ref.threadId ?? ref.channelId;
+    return this.#edits.submit(`${where}/${ref.messageId}`, async () => {
+      const p = this.render(msg);
+      try {
+        await this.rest.patch(Routes.channelMessage(where, ref.messageId), {
+          body: { content: truncate(p.content, L.content), embeds: p.embeds, components: p.components, allowed_mentions: p.allowed_mentions },
+        });
+      } catch (e) {
+        throw restError("message edit", e);
+      }
+    });
+  }
+
+  /** Posts a PNG as an attachment, titled. */
+  async uploadImage(target: ChatTarget, png: Uint8Array, filename: string, title: string): Promise<ChatMessageRef> {
+    const where = target.threadId ?? target.channelId;
+    const file: RawFile = { name: filename, data: png, contentType: "image/png" };
+    let res: unknown;
+    try {
+      res = await this.rest.post(Routes.channelMessages(where), {
+        files: [file],
+        body: { content: truncate(title, L.content), attachments: [{ id: 0, filename, description: truncate(title, 1024) }], allowed_mentions: { parse: [] } },
+      });
+    } catch (e) {
+      throw restError("image upload", e);
+    }
+    return { channelId: target.channelId, messageId: Created.parse(res).id, ...(target.threadId ? { threadId: target.threadId } : {}) };
+  }
+
+  /** Starts a public thread under a posted message; Discord gives it the message's id. */
+  async openThread(ref: ChatMessageRef, name: string): Promise<ChatTarget> {
+    let res: unknown;
+    try {
+      res = await this.rest.post(Routes.threads(ref.channelId, ref.messageId), {
+        body: { name: truncate(name.replace(/\s+/g, " ").trim() || "bead", L.threadName), auto_archive_duration: 10080 },
+      });
+    } catch (e) {
+      throw restError("thread start", e);
+    }
+    return { channelId: ref.channelId, threadId: Created.parse(res).id };
+  }
+
+  /** Sends a direct message to a user (the closest Discord has to "only you can see this" outside interactions). */
+  async dm(userId: string, msg: ChatMessage): Promise<ChatMessageRef> {
+    let res: unknown;
+    try {
+      res = await this.rest.post(Routes.userChannels(), { body: { recipient_id: userId } });
+    } catch (e) {
+      throw restError("DM channel", e);
+    }
+    return this.post({ channelId: Created.parse(res).id }, msg);
+  }
+
+  async #create(channelId: string, body: Record<string, unknown>): Promise<string> {
+    try {
+      return Created.parse(await this.rest.post(Routes.channelMessages(channelId), { body })).id;
+    } catch (e) {
+      throw restError("message post", e);
+    }
+  }
+}
