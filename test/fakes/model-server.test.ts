@@ -48,7 +48,7 @@ describe("scripted model server, Anthropic Messages", () => {
   it("answers side requests without tools without using up the script, and HEAD probes", async () => {
     server = await startModelServer({ script: [{ text: "real turn" }], sideText: "A title" });
     const side = (await (await post("/v1/messages", { model: "m", messages: [] })).json()) as { content: { text: string }[] };
-    expect(side.content[0].text).toBe("A title");
+    expect(side.content[0]?.text).toBe("A title");
     expect(server.consumed()).toBe(0);
     expect((await fetch(server.url, { method: "HEAD" })).status).toBe(200);
     expect(server.requests).toHaveLength(1);
