@@ -180,6 +180,17 @@ describe("Supervisor", () => {
     expect(worker.to("/lifecycle")).toHaveLength(2);
   });
 
+  it("restarts an agent that exited under the same id", async () => {
+    const s = supervisor((prompt) => (prompt === "again" ? `console.log("second run"); ${STAY}` : `console.log("first run")`));
+    const first = await s.start(startRequest({ workerUrl: worker.url }));
+    await waitFor(() => s.list()[0]?.running === false, "first exit");
+    const second = await s.start(startRequest({ workerUrl: worker.url, prompt: "again" }));
+    expect(second.pid).not.toBe(first.pid);
+    expect(s.list()).toHaveLength(1);
+    const snap = await snapshotWith(s, "polecat-demo-1", "second run");
+    expect(snap.text).not.toContain("first run");
+  });
+
   it("releases the workspace and reports runtime_failed when the launch cannot be built", async () => {
     sup = new Supervisor({
       workspace: workspaces,

@@ -109,7 +109,9 @@ export class Supervisor {
     try {
       const old = this.agents.get(id);
       if (old) {
+        // A restart of an exited agent: its last screen is replaced by the new session.
         await old.done;
+        old.session.dispose();
         this.agents.delete(id);
       }
       const log = this.log.child("agent", { agentId: id });
