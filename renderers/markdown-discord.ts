@@ -23,7 +23,8 @@ function convert(t: Token): string {
     case "heading": {
       const h = t as Tokens.Heading;
       if (h.depth <= 3) return defuse(t.raw);
-      return `**${escapeDiscordMentions(plainText(h.tokens).replace(/\*/g, "\\*"))}**${t.raw.endsWith("\n") ? "\n" : ""}`;
+      // A blank line after it, so a following `---` is a rule and not a setext underline.
+      return `**${escapeDiscordMentions(plainText(h.tokens).replace(/\*/g, "\\*"))}**\n\n`;
     }
     default:
       return defuse(t.raw);
