@@ -19,7 +19,7 @@ export default defineConfig({
         plugins: [
           sqlText,
           cloudflareTest({
-            wrangler: { configPath: "../wrangler.toml" },
+            wrangler: { configPath: "./wrangler.toml" },
             miniflare: { bindings: { GASTOWN_API_TOKEN: "bench-token", GASTOWN_AGENT_SECRET: "bench-secret", GASTOWN_RUNTIME: "fake" } },
           }),
         ],
