@@ -125,7 +125,13 @@ export class GitManager {
     const path = this.worktreePath(rig, beadId);
     await this.repoLock.with(rig.name, async () => {
       const repo = this.repoPath(rig);
-      if (existsSync(path)) await this.git.run(["worktree", "remove", "--force", "--force", path], { cwd: repo, allowFail: true });
+      if (existsSync(path)) {
+        // Uncommitted edits die with the worktree; say so, since the agent had its chance to commit.
+        const dirty = await this.git.run(["status", "--porcelain"], { cwd: path, allowFail: true });
+        const files = dirty.stdout.split("\n").filter(Boolean).length;
+        if (files > 0) this.log.warn("removing a worktree with uncommitted changes", { rig: rig.name, bead: beadId, files });
+        await this.git.run(["worktree", "remove", "--force", "--force", path], { cwd: repo, allowFail: true });
+      }
       await rm(path, { recursive: true, force: true });
       if (existsSync(repo)) await this.git.run(["worktree", "prune"], { cwd: repo });
     });
