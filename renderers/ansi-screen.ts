@@ -289,6 +289,52 @@ export function measureText(text: string): { cols: number; rows: number } {
   return { cols: Math.max(1, ...lines.map(textWidth)), rows: Math.max(1, lines.length) };
 }
 
+/**
+ * Estimated size of serialized ANSI whose size is not given: lines split at LF, escape
+ * sequences take no room except cursor-forward (CSI n C), which serializers use for gaps.
+ */
+export function measureAnsi(ansi: string): { cols: number; rows: number } {
+  let cols = 1;
+  let rows = 1;
+  let width = 0;
+  for (let i = 0; i < ansi.length; ) {
+    const code = ansi.charCodeAt(i);
+    if (code === 0x1b) {
+      const end = escapeEnd(ansi, i);
+      if (ansi[i + 1] === "[" && ansi[end - 1] === "C") width += Number(ansi.slice(i + 2, end - 1)) || 1;
+      i = end;
+    } else if (code === 0x0a) {
+      rows++;
+      width = 0;
+      i++;
+    } else if (code < 0x20 || code === 0x7f) i++;
+    else {
+      const cp = ansi.codePointAt(i)!;
+      width += charWidth(cp);
+      i += cp > 0xffff ? 2 : 1;
+    }
+    cols = Math.max(cols, width);
+  }
+  return { cols, rows };
+}
+
+/** Index just past the escape sequence starting at `i` (CSI, OSC-like strings, or ESC + one char). */
+function escapeEnd(ansi: string, i: number): number {
+  const next = ansi[i + 1];
+  if (next === "[") {
+    let j = i + 2;
+    while (j < ansi.length && /[0-9;:<=>? -/]/.test(ansi[j]!)) j++;
+    return Math.min(ansi.length, j + 1);
+  }
+  if (next === "]" || next === "P" || next === "X" || next === "^" || next === "_") {
+    let j = i + 2;
+    while (j < ansi.length && ansi.charCodeAt(j) !== 0x07 && !(ansi.charCodeAt(j) === 0x1b && ansi[j + 1] === "\\")) j++;
+    return j < ansi.length && ansi.charCodeAt(j) === 0x07 ? j + 1 : Math.min(ansi.length, j + 2);
+  }
+  if (next !== undefined && "()*+#%".includes(next)) return Math.min(ansi.length, i + 3);
+  return Math.min(ansi.length, i + 2);
+}
+
 /** Parse serialized ANSI into a `cols` x `rows` grid (LF also returns the carriage, like a serialized screen). */
 export function parseAnsiScreen(ansi: string, cols: number, rows: number): Screen {
   const g = new Grid(Math.max(1, Math.floor(cols)), Math.max(1, Math.floor(rows)));
@@ -297,29 +343,18 @@ export function parseAnsiScreen(ansi: string, cols: number, rows: number): Scree
   while (i < len) {
     const code = ansi.charCodeAt(i);
     if (code === 0x1b) {
+      const end = escapeEnd(ansi, i);
       const next = ansi[i + 1];
       if (next === "[") {
-        let j = i + 2;
-        while (j < len && /[0-9;:<=>?]/.test(ansi[j]!)) j++;
-        while (j < len && /[ -/]/.test(ansi[j]!)) j++;
-        const raw = ansi.slice(i + 2, j).replace(/[ -/]+$/, "");
-        const priv = /^[<=>?]/.test(raw);
+        const final = ansi[end - 1] ?? "";
+        // Parameters, minus any intermediate bytes; a private marker (?, >, ...) makes it a mode switch.
+        const raw = ansi.slice(i + 2, end - 1).replace(/[ -/]+$/, "");
         const body = raw.replace(/^[<=>?]/, "");
-        g.csi(body === "" ? [] : body.split(";"), ansi[j] ?? "", priv);
-        i = j + 1;
-      } else if (next === "]" || next === "P" || next === "X" || next === "^" || next === "_") {
-        // OSC / DCS / SOS / PM / APC: skip to BEL or ST.
-        let j = i + 2;
-        while (j < len && ansi.charCodeAt(j) !== 0x07 && !(ansi.charCodeAt(j) === 0x1b && ansi[j + 1] === "\\")) j++;
-        i = j < len && ansi.charCodeAt(j) === 0x07 ? j + 1 : j + 2;
-      } else if (next === "7") {
-        g.saved = { x: g.x, y: g.y };
-        i += 2;
-      } else if (next === "8") {
-        ({ x: g.x, y: g.y } = g.saved);
-        i += 2;
-      } else if (next !== undefined && "()*+#%".includes(next)) i += 3;
-      else i += 2;
+        if (final >= "@" && final <= "~") g.csi(body === "" ? [] : body.split(";"), final, body !== raw);
+      } else if (next === "7") g.saved = { x: g.x, y: g.y };
+      else if (next === "8") ({ x: g.x, y: g.y } = g.saved);
+      // Anything else (OSC titles, DCS, charsets) does not change what the screen shows.
+      i = end;
       continue;
     }
     if (code < 0x20 || code === 0x7f) {

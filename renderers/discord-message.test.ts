@@ -75,7 +75,8 @@ describe("renderDiscordMessages", () => {
       text: `${Array.from({ length: 400 }, (_, i) => `Line ${i} of the report.`).join("\n")}\n\`\`\`\n${"code\n".repeat(300)}\`\`\``,
       card: { title: "T".repeat(300), body: "b ".repeat(3000), fields: Array.from({ length: 30 }, (_, i) => ({ name: `n${i}`.repeat(50), value: "v".repeat(1500) })), footer: "f".repeat(3000) },
       buttons: Array.from({ length: 40 }, (_, i) => ({ action: "act", label: "L".repeat(90), value: `v${i}` })),
-      terminal: { text: "", ansi: Array.from({ length: 60 }, (_, i) => `\x1b[3${i % 8}mrow ${i}`).join("\r\n"), cols: 80, rows: 60 },
+      // No size given (ChatMessage.terminal has none): the renderer measures the ANSI itself.
+      terminal: { text: "", ansi: Array.from({ length: 60 }, (_, i) => `\x1b[3${i % 8}mrow ${i}\x1b[4C|`).join("\r\n") },
     };
     const payloads = renderDiscordMessages(msg);
     expect(payloads.length).toBeGreaterThan(2);
@@ -83,7 +84,7 @@ describe("renderDiscordMessages", () => {
     expect(payloads[0]!.embeds).toHaveLength(1);
     expect(payloads[0]!.components).toHaveLength(5);
     expect(payloads.slice(1).every((p) => p.embeds.length === 0 && p.components.length === 0)).toBe(true);
-    expect(payloads.at(-1)!.content).toContain("row 59");
+    expect(payloads.at(-1)!.content).toContain("row 59    |");
     const single = renderDiscordMessage(msg);
     expect(limitProblems(single)).toEqual([]);
     expect(single.content).toContain("row 59");

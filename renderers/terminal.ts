@@ -1,4 +1,4 @@
-import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureText, parseAnsiScreen, type Run, rowRuns, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
+import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureAnsi, measureText, parseAnsiScreen, type Run, rowRuns, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
 import { escapeSlack, neutraliseBackticks } from "./escape";
 import { LIMITS, truncateStart } from "./limits";
 import { DEFAULT_COLOR, nearestBasic } from "./palette";
@@ -72,9 +72,12 @@ export function renderTerminalConsole(screen: TerminalScreen): string {
   return trimTrailingBlank(screen.text.split("\n").map((l) => l.trimEnd())).join("\n");
 }
 
-/** Parse a terminal screen's ANSI, sized from the snapshot or else from its text. */
+/** Parse a terminal screen's ANSI, sized from the snapshot or else estimated from its text and ANSI. */
 export function screenOf(screen: TerminalScreen): Screen {
-  const size = screen.cols && screen.rows ? { cols: screen.cols, rows: screen.rows } : measureText(screen.text);
+  if (screen.cols && screen.rows) return parseAnsiScreen(screen.ansi, screen.cols, screen.rows);
+  const fromText = measureText(screen.text);
+  const fromAnsi = measureAnsi(screen.ansi);
+  const size = { cols: Math.max(fromText.cols, fromAnsi.cols), rows: Math.max(fromText.rows, fromAnsi.rows) };
   return parseAnsiScreen(screen.ansi, size.cols, size.rows);
 }
 
