@@ -20,6 +20,8 @@ export const BotConfig = z.object({
   DISCORD_APPLICATION_ID: optional,
   DISCORD_PUBLIC_KEY: optional,
   DISCORD_API_URL: optional,
+  /** The guild whose town the Discord adapter serves (`discord:<guild>`); else GASTOWN_TOWN. */
+  DISCORD_GUILD_ID: optional,
   GASTOWN_WORKER_URL: z.string().url().default("http://127.0.0.1:8787"),
   GASTOWN_API_TOKEN: optional,
   /** Town of the console chat (and of Slack when the team id should be overridden). */
