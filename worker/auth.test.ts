@@ -59,6 +59,14 @@ describe("Town API auth", () => {
     }
   });
 
+  it("accepts a percent-encoded town id, as clients build URLs with encodeURIComponent", async () => {
+    const town = newTown();
+    const token = await agentToken(town, "polecat-web-1");
+    expect((await api("GET", `/towns/${encodeURIComponent(town)}/rigs`)).status).toBe(200);
+    const res = await api("GET", `/towns/${encodeURIComponent(town)}/agents/polecat-web-1/status`, { token });
+    expect(res.json).toMatchObject({ error: { code: "not_found", message: "agent polecat-web-1 not found" } });
+  });
+
   it("validates the town id in the path", async () => {
     const res = await api("GET", "/towns/not-a-town/rigs");
     expect(res.status).toBe(400);
