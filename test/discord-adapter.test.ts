@@ -31,7 +31,14 @@ function recorder() {
       setTimeout(() => reject(new Error(`handler got ${got.length} events, wanted ${n}`)), 10_000).unref();
       check();
     });
-  return { got, handler, next, setHold: (p: Promise<void> | null) => void (hold = p) };
+  return {
+    got,
+    handler,
+    next,
+    setHold: (p: Promise<void> | null) => {
+      hold = p;
+    },
+  };
 }
 
 describe("Discord adapter against the fake Discord (real discord.js client)", () => {

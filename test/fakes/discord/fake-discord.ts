@@ -77,6 +77,23 @@ export class FakeDiscord {
     return i;
   }
 
+  /** Discord got our HTTP endpoint's answer to an interaction (the callback, sent as the HTTP response). */
+  answeredOverHttp(interactionId: string, response: { type: number; data?: unknown }): void {
+    this.store.callbacks.set(interactionId, [response]);
+  }
+
+  /** A `/gt ...` interaction as Discord would POST it to an HTTP endpoint (not dispatched). */
+  slashCommandPayload(o: { user: FakeUser; channelId?: string; options: CommandOption[] }) {
+    return this.registerInteraction(slashCommandInteraction(this.store, { ...o, channelId: o.channelId ?? this.channelId }));
+  }
+
+  /** A button press as Discord would POST it to an HTTP endpoint (not dispatched). */
+  buttonPayload(o: { user: FakeUser; messageId: string; customId: string }) {
+    const message = this.store.messages.get(o.messageId);
+    if (!message) throw new Error(`fake discord: no message ${o.messageId}`);
+    return this.registerInteraction(buttonInteraction(this.store, { ...o, channelId: message.channel_id, message }));
+  }
+
   /** A person runs `/gt ...`: dispatched over the Gateway as INTERACTION_CREATE. */
   slashCommand(o: { user: FakeUser; channelId?: string; options: CommandOption[] }) {
     const i = this.registerInteraction(slashCommandInteraction(this.store, { ...o, channelId: o.channelId ?? this.channelId }));
