@@ -2,10 +2,10 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
-import type { AgentInfo, MergeResult, Snapshot, StartAgentRequest } from "../core/container-api";
-import { conflict, isGastownError, notFound } from "../core/errors";
+import { createControlServer } from "../container/server";
+import { isGastownError } from "../core/errors";
 import { silentLogger } from "../core/logger";
-import { type AgentControl, createControlServer } from "../container/server";
+import { FakeAgentControl, MERGED } from "../worker/runtime/fake-agent-control";
 import { LocalProcessRuntime } from "../worker/runtime/local-process-runtime";
 import { runtimeContract, startRequest } from "../worker/runtime/runtime-contract";
 
@@ -15,55 +15,7 @@ import { runtimeContract, startRequest } from "../worker/runtime/runtime-contrac
  * an in-memory stand-in, so no PTY or agent CLI is needed here.
  */
 
-class InMemoryAgents implements AgentControl {
-  private readonly agents = new Map<string, { info: AgentInfo; lines: string[] }>();
-
-  get runningCount(): number {
-    return [...this.agents.values()].filter((a) => a.info.running).length;
-  }
-  async start(req: StartAgentRequest): Promise<AgentInfo> {
-    if (this.agents.get(req.agentId)?.info.running) throw conflict(`agent ${req.agentId} is already running`);
-    const info: AgentInfo = {
-      agentId: req.agentId,
-      role: req.role,
-      beadId: req.beadId,
-      pid: 4242,
-      running: true,
-      exitCode: null,
-      startedAt: 1,
-      lastOutputAt: null,
-      branch: req.beadId ? `gt/${req.beadId}` : null,
-      worktree: null,
-    };
-    this.agents.set(req.agentId, { info, lines: [] });
-    return info;
-  }
-  async stop(agentId: string): Promise<void> {
-    this.get(agentId);
-    this.agents.delete(agentId);
-  }
-  async nudge(agentId: string, text: string): Promise<void> {
-    this.get(agentId).lines.push(text);
-  }
-  async snapshot(agentId: string): Promise<Snapshot> {
-    const text = this.get(agentId).lines.join("\n");
-    return { agentId, cols: 80, rows: 24, text, ansi: text, scrollbackTail: "", cursor: { x: 0, y: 0 }, at: 1 };
-  }
-  resize(agentId: string): AgentInfo {
-    return this.get(agentId).info;
-  }
-  list(): AgentInfo[] {
-    return [...this.agents.values()].map((a) => a.info);
-  }
-  private get(agentId: string) {
-    const agent = this.agents.get(agentId);
-    if (!agent) throw notFound(`agent ${agentId}`);
-    return agent;
-  }
-}
-
 const TOKEN = "container-token-0123456789";
-const merged: MergeResult = { outcome: "merged", commit: "a".repeat(40), fastForward: true, gates: [], conflicts: [], diffStat: "1 file", detail: "ok" };
 
 async function listen(app: Hono): Promise<{ url: string; close: () => Promise<void> }> {
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
@@ -77,7 +29,7 @@ async function listen(app: Hono): Promise<{ url: string; close: () => Promise<vo
 }
 
 async function controlServer() {
-  const app = createControlServer({ supervisor: new InMemoryAgents(), logger: silentLogger, token: TOKEN, merge: async () => merged });
+  const app = createControlServer({ supervisor: new FakeAgentControl(), logger: silentLogger, token: TOKEN, merge: async () => MERGED });
   return listen(app);
 }
 
