@@ -1,7 +1,7 @@
 import { createCanvas, loadImage } from "@napi-rs/canvas";
 import { describe, expect, it } from "vitest";
 import { DARK_THEME } from "./palette";
-import { renderTerminalPng, terminalPngLayout } from "./terminal-png";
+import { renderTerminalPng, terminalPngLayout, withStandIns } from "./terminal-png";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -90,5 +90,9 @@ describe("renderTerminalPng", () => {
   it("sizes a screen without cols/rows from its text", () => {
     const png = renderTerminalPng({ text: "abc\nabcdefgh", ansi: "abc\r\nabcdefgh" });
     expect(ihdr(png).width).toBe(terminalPngLayout(8, 2).width);
+  });
+
+  it("draws symbols the font lacks with look-alikes of the same width", () => {
+    expect(withStandIns("⏺ Update\n  ⎿ done ⏸")).toBe("● Update\n  └ done ‖");
   });
 });

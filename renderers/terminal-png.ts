@@ -50,6 +50,26 @@ export function ensureTerminalFont(): void {
   }
 }
 
+/**
+ * Symbols agent CLIs draw that DejaVu lacks (Claude Code's ⏺ and ⎿, media controls),
+ * drawn with the nearest look-alike it has rather than an empty box.
+ */
+const GLYPH_STAND_INS: Readonly<Record<string, string>> = {
+  "⏺": "●",
+  "⎿": "└",
+  "⏵": "▶",
+  "⏴": "◀",
+  "⏸": "‖",
+  "⏹": "■",
+  "⧉": "❐",
+};
+const STAND_IN_PATTERN = new RegExp(`[${Object.keys(GLYPH_STAND_INS).join("")}]`, "gu");
+
+/** Text with the symbols the font lacks replaced by look-alikes of the same width. */
+export function withStandIns(text: string): string {
+  return text.replace(STAND_IN_PATTERN, (ch) => GLYPH_STAND_INS[ch] ?? ch);
+}
+
 /** DejaVu Sans Mono advances every glyph by 1233/2048 em. */
 const ADVANCE_EM = 1233 / 2048;
 
@@ -164,13 +184,13 @@ export function renderTerminalPng(screen: TerminalPngInput, opts: TerminalPngOpt
           font = want;
         }
         const chars = [...run.text];
-        if (chars.length === run.width) ctx.fillText(run.text, x, yBase);
+        if (chars.length === run.width) ctx.fillText(withStandIns(run.text), x, yBase);
         else {
           // Wide or combined characters: place each cell's text on its own column.
           const row = grid.cells[y]!;
           for (let c = run.col; c < run.col + run.width; c++) {
             const ch = row[c]!.ch;
-            if (ch !== "" && ch !== " ") ctx.fillText(ch, left + c * cellWidth, yBase);
+            if (ch !== "" && ch !== " ") ctx.fillText(withStandIns(ch), left + c * cellWidth, yBase);
           }
         }
       }
