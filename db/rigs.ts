@@ -24,10 +24,14 @@ function toRig(row: RigRow): Rig {
  * else the first three letters/digits (`backend` -> `bac`). Always starts with a letter.
  */
 export function derivePrefix(name: string): string {
-  const parts = name.split(/[^a-z0-9]+/).filter((p) => p.length > 0);
+  const parts = name
+    .toLowerCase()
+    .replace(/^[^a-z]+/, "")
+    .split(/[^a-z0-9]+/)
+    .filter((p) => p.length > 0);
   const raw = parts.length > 1 ? parts.map((p) => p[0]).join("") : (parts[0] ?? "").slice(0, 3);
-  const trimmed = raw.replace(/^[0-9]+/, "").slice(0, 8);
-  return trimmed.length > 0 ? trimmed : "r";
+  const prefix = raw.slice(0, 8);
+  return prefix.length > 0 ? prefix : "r";
 }
 
 function prefixTaken(db: TownDb, prefix: string): boolean {
@@ -99,12 +103,16 @@ export function addRig(db: TownDb, input: z.input<typeof AddRigRequest>, now: nu
   });
 }
 
-/** Changes a rig's default branch and/or config (a partial config merges over the current one). */
+/** Changes a rig's default branch and/or config (the keys given merge over the current config). */
 export function updateRig(db: TownDb, idOrName: string, input: z.input<typeof UpdateRigRequest>, now: number): Rig {
   const req = parseInput(UpdateRigRequest, input, "rig update");
   return inTransaction(db, () => {
     const current = getRig(db, idOrName);
-    const config = RigConfig.parse({ ...current.config, ...req.config });
+    // RigConfig.partial() still fills defaults for absent keys (zod 4), so only the keys the
+    // caller actually sent may override the current config. Pass the raw body, not a parse.
+    const sent = new Set(Object.keys(input.config ?? {}));
+    const patch = Object.fromEntries(Object.entries(req.config ?? {}).filter(([k]) => sent.has(k)));
+    const config = RigConfig.parse({ ...current.config, ...patch });
     const row = db
       .update(rigs)
       .set({ defaultBranch: req.defaultBranch ?? current.defaultBranch, config })
