@@ -79,6 +79,11 @@ export class FakeGateway {
     return frame.s;
   }
 
+  /** Dispatches to the session if a bot has one; with no bot connected there is nobody to tell. */
+  notify(t: string, d: unknown): void {
+    if (this.#session) this.dispatch(t, d);
+  }
+
   /**
    * Closes the client's connection with a resumable code (4000 unknown error), as Discord
    * does. `replayAfter` makes the next resume replay dispatches after that sequence even if

@@ -182,7 +182,7 @@ export class FakeRest {
       // Discord gives a thread started from a message the message's id.
       const thread = { id: msg.id, type: 11, guild_id: parent.guild_id, parent_id: parent.id, name };
       s.channels.set(thread.id, thread);
-      this.gateway.dispatch("THREAD_CREATE", { ...channelPayload(thread), newly_created: true });
+      this.gateway.notify("THREAD_CREATE", { ...channelPayload(thread), newly_created: true });
       return { status: 201, body: channelPayload(thread) };
     }
     throw new HttpError(404, 0, `404: Not Found (${r.method} ${p})`);
