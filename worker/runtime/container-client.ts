@@ -10,6 +10,7 @@ import {
 } from "../../core/container-api";
 import { type ErrorCode, errorMessage, GastownError } from "../../core/errors";
 import type { AgentRuntime } from "../../core/ports";
+import { parseRequest } from "./parse-request";
 
 /** Sends one request to the container control server (global fetch, or a Container stub). */
 export type ContainerFetcher = (req: Request) => Promise<Response>;
@@ -49,7 +50,7 @@ export class ContainerApiClient implements AgentRuntime {
   }
 
   async start(input: StartAgentRequest): Promise<AgentInfo> {
-    const body = StartAgentRequest.parse(input);
+    const body = parseRequest(StartAgentRequest, input, "start request");
     return this.call("POST", "agents", AgentInfo, body, this.config.startTimeoutMs ?? 120_000);
   }
 
@@ -58,7 +59,7 @@ export class ContainerApiClient implements AgentRuntime {
   }
 
   async nudge(agentId: string, text: string): Promise<void> {
-    await this.call("POST", `agents/${encodeURIComponent(agentId)}/nudge`, null, NudgeAgentRequest.parse({ text }));
+    await this.call("POST", `agents/${encodeURIComponent(agentId)}/nudge`, null, parseRequest(NudgeAgentRequest, { text }, "nudge"));
   }
 
   async snapshot(agentId: string): Promise<Snapshot> {
@@ -70,7 +71,7 @@ export class ContainerApiClient implements AgentRuntime {
   }
 
   async merge(input: MergeRequest): Promise<MergeResult> {
-    return this.call("POST", "merge", MergeResult, MergeRequest.parse(input), this.config.startTimeoutMs ?? 120_000);
+    return this.call("POST", "merge", MergeResult, parseRequest(MergeRequest, input, "merge request"), this.config.startTimeoutMs ?? 120_000);
   }
 
   /** The control server's health (not part of the AgentRuntime port; used by start-up checks). */

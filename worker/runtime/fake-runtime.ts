@@ -1,7 +1,8 @@
-import { AgentInfo, MergeRequest, MergeResult, type Snapshot, StartAgentRequest } from "../../core/container-api";
+import { AgentInfo, MergeRequest, MergeResult, NudgeAgentRequest, type Snapshot, StartAgentRequest } from "../../core/container-api";
 import { GastownError } from "../../core/errors";
 import type { AgentRuntime, Clock } from "../../core/ports";
 import { systemClock } from "../../core/ports";
+import { parseRequest } from "./parse-request";
 
 /** One call the fake received, in order. */
 export type FakeRuntimeCall =
@@ -58,7 +59,7 @@ export class FakeRuntime implements AgentRuntime {
   }
 
   async start(input: StartAgentRequest): Promise<AgentInfo> {
-    const req = StartAgentRequest.parse(input);
+    const req = parseRequest(StartAgentRequest, input, "start request");
     this.calls.push({ op: "start", req: input });
     if (this.failStarts.count > 0) {
       this.failStarts.count--;
@@ -91,6 +92,7 @@ export class FakeRuntime implements AgentRuntime {
   }
 
   async nudge(agentId: string, text: string): Promise<void> {
+    parseRequest(NudgeAgentRequest, { text }, "nudge");
     this.calls.push({ op: "nudge", agentId, text });
     if (this.failNudges.count > 0) {
       this.failNudges.count--;
@@ -117,7 +119,7 @@ export class FakeRuntime implements AgentRuntime {
   }
 
   async merge(input: MergeRequest): Promise<MergeResult> {
-    MergeRequest.parse(input);
+    parseRequest(MergeRequest, input, "merge request");
     this.calls.push({ op: "merge", req: input });
     const merged = this.mergeOutcome === "merged";
     return MergeResult.parse({

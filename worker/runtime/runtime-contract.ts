@@ -63,9 +63,9 @@ export function runtimeContract(name: string, factory: () => Promise<RuntimeUnde
       expect((await sut.runtime.list()).filter((a) => a.agentId === "polecat-web-1")).toHaveLength(1);
     });
 
-    it("refuses a malformed start request before anything runs", async () => {
+    it("refuses a malformed start request (bad_request) before anything runs", async () => {
       const bad = { ...startRequest("polecat-web-1"), agentId: "Bad Id; rm -rf /" };
-      expect(await codeOf(sut.runtime.start(bad))).not.toBe("resolved");
+      expect(await codeOf(sut.runtime.start(bad))).toBe("bad_request");
       expect((await sut.runtime.list()).some((a) => a.agentId === bad.agentId)).toBe(false);
     });
 
