@@ -25,7 +25,7 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "workers", include: ["worker/**/*.test.ts", "db/**/*.test.ts"] },
+        test: { name: "workers", include: ["worker/**/*.test.ts", "db/**/*.test.ts"], globalSetup: ["test/global-model-control.ts"] },
       },
       {
         plugins: [sqlText],

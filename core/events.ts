@@ -43,7 +43,21 @@ export const TownEvent = z.discriminatedUnion("type", [
   ev("convoy_progress", z.object({ convoyId: z.string(), name: z.string(), closed: z.number().int(), total: z.number().int() })),
   ev("convoy_landed", z.object({ convoyId: z.string(), name: z.string(), total: z.number().int() })),
   ev("merge_request_updated", z.object({ mergeRequestId: z.string(), sourceBeadId: z.string(), branch: z.string(), state: MergeState, detail: z.string().nullable() })),
-  ev("mayor_reply", z.object({ conversationId: z.string(), text: z.string(), done: z.boolean() })),
+  /** The mayor's reply in its thread, re-sent as it grows: the bot posts it once, then edits it. */
+  ev(
+    "mayor_reply",
+    z.object({
+      conversationId: z.string(),
+      turnId: z.string(),
+      platform: z.enum(["slack", "discord", "console"]),
+      channelId: z.string(),
+      threadId: z.string(),
+      text: z.string(),
+      /** What the mayor is doing right now ("running sling…"), null when just writing. */
+      working: z.string().nullable(),
+      done: z.boolean(),
+    }),
+  ),
 ]);
 export type TownEvent = z.infer<typeof TownEvent>;
 export type TownEventType = TownEvent["type"];

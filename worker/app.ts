@@ -13,6 +13,7 @@ import { chatRoutes, deliveryRoutes } from "./routes/chat";
 import { convoyRoutes } from "./routes/convoys";
 import { escalationRoutes, oncallRoutes } from "./routes/escalations";
 import { eventRoutes } from "./routes/events";
+import { mayorRoutes } from "./routes/mayor";
 import { rigRoutes } from "./routes/rigs";
 import { workRoutes } from "./routes/work";
 
@@ -45,6 +46,7 @@ export function createApp(log: Logger = createLogger({ scope: "api" })) {
   app.route("/towns/:town/agents", agentRoutes);
   app.route("/towns/:town/agents", agentSelfRoutes);
   app.route("/towns/:town/events", eventRoutes);
+  app.route("/towns/:town/mayor", mayorRoutes);
   app.route("/towns/:town", workRoutes);
   app.route("/towns/:town", deliveryRoutes);
   return app;

@@ -15,6 +15,12 @@ export interface Env {
   GASTOWN_CONTAINER_URL?: string;
   /** Bearer token of the container control server, when it requires one. */
   GASTOWN_CONTAINER_TOKEN?: string;
+  /** The mayor's model (worker/mayor/config.ts): Anthropic Messages API or OpenAI-compatible. */
+  ANTHROPIC_BASE_URL?: string;
+  ANTHROPIC_API_KEY?: string;
+  OPENAI_BASE_URL?: string;
+  OPENAI_API_KEY?: string;
+  GASTOWN_MODEL?: string;
   /** Public URL agents call back on (defaults to the request origin). */
   GASTOWN_WORKER_URL?: string;
 }

@@ -3,6 +3,7 @@ import { createLogger } from "../core/logger";
 import type { AgentRuntime, Logger } from "../core/ports";
 import { openTownDb, type TownDb } from "../db/client";
 import type { Env } from "./env";
+import { startMayor } from "./mayor/start";
 import { runReconcilerAlarm } from "./reconciler/alarm";
 import { scheduleReconcile } from "./reconciler/schedule";
 import { runtimeFor } from "./runtime/create-runtime";
@@ -54,6 +55,20 @@ export class TownDO extends DurableObject<Env> {
     return outcome;
   }
 
+  /** A chat message for the mayor: answered in the background as `mayor_reply` events (worker/mayor). */
+  async mayor(input: unknown): Promise<Outcome> {
+    const host = {
+      t: this.context(),
+      town: this.town,
+      publish: () => {
+        this.stream.flush();
+        scheduleReconcile(this.ctx.storage, Date.now()).catch((e: unknown) => this.log.error("could not schedule a reconciler pass", { error: String(e) }));
+      },
+      waitUntil: (p: Promise<unknown>) => this.ctx.waitUntil(p),
+    };
+    return toOutcome(() => startMayor(host, input), this.log, "mayor");
+  }
+
   /** The event stream upgrade, forwarded by the Worker after auth. */
   override async fetch(request: Request): Promise<Response> {
     const params = StreamParams.safeParse(Object.fromEntries(new URL(request.url).searchParams));
@@ -77,6 +92,10 @@ export class TownDO extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     this.stream.closed(ws, code);
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.stream.closed(ws, 1006);
   }
 
   private context(): TownContext {
