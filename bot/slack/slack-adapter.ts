@@ -42,7 +42,10 @@ function boltLogger(log: Logger): BoltLogger {
   let level = LogLevel.INFO;
   const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : typeof m === "string" ? m : JSON.stringify(m))).join(" ");
   return {
-    debug: (...m: unknown[]) => log.debug(text(m)),
+    // Bolt logs every request at debug with whole payloads: format them only when asked to.
+    debug: (...m: unknown[]) => {
+      if (level === LogLevel.DEBUG) log.debug(text(m));
+    },
     info: (...m: unknown[]) => log.info(text(m)),
     warn: (...m: unknown[]) => log.warn(text(m)),
     error: (...m: unknown[]) => log.error(text(m)),

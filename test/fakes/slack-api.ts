@@ -14,6 +14,8 @@ export interface SlackCall {
   /** 429 answered instead of handling the call. */
   rateLimited: boolean;
   at: number;
+  /** performance.now() when the call arrived (benchmarks). */
+  hrAt: number;
 }
 
 export interface FakeMessage {
@@ -146,7 +148,7 @@ export class FakeSlackApi {
       const f = this.files.get(upload[1]);
       if (!f) return send(404, { ok: false, error: "file_not_found" });
       f.bytes = raw;
-      this.calls.push({ method: "upload", args: { id: f.id, bytes: raw.length }, rateLimited: false, at: Date.now() });
+      this.calls.push({ method: "upload", args: { id: f.id, bytes: raw.length }, rateLimited: false, at: Date.now(), hrAt: performance.now() });
       res.writeHead(200, { "content-type": "text/plain" });
       res.end(`OK - ${raw.length}`);
       this.notify();
@@ -158,7 +160,7 @@ export class FakeSlackApi {
     const args = parseArgs(req.headers["content-type"], raw);
     const eligible = this.rateLimitMethod === undefined || this.rateLimitMethod === method;
     const limited = eligible && (this.rateLimitNext > 0 || (this.rateLimitFraction > 0 && this.random() < this.rateLimitFraction));
-    this.calls.push({ method, args, rateLimited: limited, at: Date.now() });
+    this.calls.push({ method, args, rateLimited: limited, at: Date.now(), hrAt: performance.now() });
     if (limited) {
       if (this.rateLimitNext > 0) this.rateLimitNext -= 1;
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(this.retryAfterSec) });

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bead } from "../../core/domain";
+import { eventBody, slashCommandBody } from "../../test/fakes/slack-sign";
+import { type SlackHarness, startSlackHarness, until } from "../../test/fakes/slack-harness";
+
+/**
+ * Chat front figures: ack latency of signed slash commands at 200 req/s, event -> chat latency,
+ * and Slack calls per bead from sling to merged. Real Bolt + Web API client, fake Slack and town.
+ */
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Number((s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? 0).toFixed(2));
+};
+const CH = "C0RIG";
+
+describe("slack chat bench", () => {
+  let h: SlackHarness;
+  beforeAll(async () => {
+    h = await startSlackHarness();
+    await h.send(slashCommandBody({ text: "rig add https://github.com/acme/app.git", channelId: CH }));
+    await until(() => h.town.channels.length === 1, "rig bound");
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  it("ack latency of signed slash commands at 200 req/s", async () => {
+    const n = 400;
+    const lat: number[] = [];
+    const inflight: Promise<void>[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      const due = t0 + i * 5;
+      const wait = due - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const body = slashCommandBody({ text: "help", channelId: CH, triggerId: `bench.${i}` });
+      const start = performance.now();
+      inflight.push(
+        h.send(body).then(async (res) => {
+          lat.push(performance.now() - start);
+          await res.arrayBuffer();
+          expect(res.status).toBe(200);
+        }),
+      );
+    }
+    await Promise.all(inflight);
+    await until(() => h.slack.handled("chat.postEphemeral").length >= n, "all help replies", 60_000);
+    console.log(`BENCH ${JSON.stringify({ ack_p50_ms: pct(lat, 50), ack_p99_ms: pct(lat, 99), ack_samples: n })}`);
+  });
+
+  it("event -> chat latency and chat calls per bead", async () => {
+    const calls0 = h.slack.calls.length;
+    await h.send(slashCommandBody({ text: "sling bench bead", channelId: CH }));
+    await until(() => h.town.threads.length === 1 && h.town.acks.includes(h.town.events.length), "card");
+    const beadId = h.town.threads[0]!.beadId;
+    const bead = h.town.beads.get(beadId) as Bead;
+    const lat: number[] = [];
+    const measure = async (emit: () => void) => {
+      const before = h.slack.calls.length;
+      const start = performance.now();
+      emit();
+      await until(() => h.town.acks.includes(h.town.events.length), "acked");
+      const first = h.slack.calls.slice(before).find((c) => c.method === "chat.update" || c.method === "chat.postMessage");
+      if (first) lat.push(first.hrAt - start);
+    };
+    const upd = (status: Bead["status"]) => () => h.town.emit({ type: "bead_updated", beadId, rigId: bead.rigId, data: { bead: { ...bead, status, assignee: "polecat-app-1" }, changed: ["status"] } });
+    await measure(upd("in_progress"));
+    for (let i = 0; i < 5; i++) {
+      await measure(() => h.town.emit({ type: "snapshot_updated", beadId, rigId: bead.rigId, data: { agentId: "polecat-app-1", text: `working ${i}`, ansi: `working ${i}`, cols: 40, rows: 2 } }));
+    }
+    await measure(upd("review"));
+    for (const state of ["queued", "merging", "merged"] as const) {
+      await measure(() => h.town.emit({ type: "merge_request_updated", beadId, rigId: bead.rigId, data: { mergeRequestId: "gt-mr01", sourceBeadId: beadId, branch: `gt/${beadId}`, state, detail: null } }));
+    }
+    await measure(() => h.town.emit({ type: "bead_closed", beadId, rigId: bead.rigId, data: { bead: { ...bead, status: "closed" }, reason: "merged" } }));
+    const chatCalls = h.slack.calls.slice(calls0).filter((c) => c.method.startsWith("chat.") || c.method.startsWith("files.")).length;
+    // More event -> chat samples on the live snapshot message.
+    for (let i = 0; i < 100; i++) {
+      await measure(() => h.town.emit({ type: "snapshot_updated", beadId, rigId: bead.rigId, data: { agentId: "polecat-app-1", text: `tick ${i}`, ansi: `tick ${i}`, cols: 40, rows: 2 } }));
+    }
+    void eventBody;
+    console.log(`BENCH ${JSON.stringify({ event_to_chat_p50_ms: pct(lat, 50), event_to_chat_p99_ms: pct(lat, 99), chat_calls_per_bead: chatCalls })}`);
+  });
+});
