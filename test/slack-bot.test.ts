@@ -92,6 +92,17 @@ describe("Slack bot against the fake Slack Web API and a fake town", () => {
     expect(JSON.stringify(reply.blocks)).toContain(beadId);
   });
 
+  it("`!nudge <text>` in a bead thread nudges that bead's agent", async () => {
+    await addRig(h);
+    const { beadId, ts } = await sling(h, "nudge target");
+    await h.send(eventBody({ type: "message", channel: CH, user: "U0BOB", text: "!nudge please run the tests first", ts: "1800000000.000250", thread_ts: ts }, "Ev0NUDGE"));
+    await until(() => h.town.callsTo("POST", /\/nudge$/).length === 1, "nudge sent");
+    const call = h.town.callsTo("POST", /\/nudge$/)[0]!;
+    expect(call.path).toBe(`/beads/${beadId}/nudge`);
+    expect(call.body).toMatchObject({ text: "please run the tests first", actor: { id: "slack:user:U0BOB" } });
+    await until(() => h.slack.posts(ts).some((m) => m.text.includes("Nudged")), "nudge confirmation in the thread");
+  });
+
   it("answers an unknown or malformed command with a private usage line and calls nothing", async () => {
     await h.send(slashCommandBody({ text: "frobnicate the town", channelId: CH, userId: "U0EVE" }));
     await h.send(slashCommandBody({ text: "sling --priority P9 broken", channelId: CH, userId: "U0EVE" }));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Bead } from "../../core/domain";
-import { eventBody, slashCommandBody } from "../../test/fakes/slack-sign";
+import { slashCommandBody } from "../../test/fakes/slack-sign";
 import { type SlackHarness, startSlackHarness, until } from "../../test/fakes/slack-harness";
 
 /**
@@ -78,7 +78,6 @@ describe("slack chat bench", () => {
     for (let i = 0; i < 100; i++) {
       await measure(() => h.town.emit({ type: "snapshot_updated", beadId, rigId: bead.rigId, data: { agentId: "polecat-app-1", text: `tick ${i}`, ansi: `tick ${i}`, cols: 40, rows: 2 } }));
     }
-    void eventBody;
     console.log(`BENCH ${JSON.stringify({ event_to_chat_p50_ms: pct(lat, 50), event_to_chat_p99_ms: pct(lat, 99), chat_calls_per_bead: chatCalls })}`);
   });
 });
