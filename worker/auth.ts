@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { signAgentToken, timingSafeEqual, verifyAgentToken } from "../core/agent-token";
+import { timingSafeEqual, verifyAgentToken } from "../core/agent-token";
 import { GastownError } from "../core/errors";
 import type { AppEnv } from "./app-env";
 import type { Env } from "./env";
@@ -13,19 +13,11 @@ import type { Env } from "./env";
  * scope (another town, another agent, an agent on a bot route) are 403.
  */
 
-/** Default lifetime of an agent token: long enough for one piece of work. */
-export const AGENT_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-
 /** The HMAC key of agent tokens; `unavailable` when the API token is not configured either. */
 export function agentSecret(env: Env): string {
   const secret = env.GASTOWN_AGENT_SECRET || env.GASTOWN_API_TOKEN;
   if (!secret) throw new GastownError("unavailable", "GASTOWN_API_TOKEN is not set: the Town API refuses every request until it is");
   return secret;
-}
-
-/** Issues the token an agent uses on its callbacks (`exp` is in epoch milliseconds). */
-export async function issueAgentToken(env: Env, town: string, agent: string, now: number, ttlMs = AGENT_TOKEN_TTL_MS): Promise<string> {
-  return signAgentToken(agentSecret(env), { town, agent, exp: now + ttlMs });
 }
 
 function bearer(header: string | undefined): string {
