@@ -23,7 +23,7 @@ export default defineConfig({
             miniflare: { bindings: { GASTOWN_API_TOKEN: "bench-token", GASTOWN_AGENT_SECRET: "bench-secret", GASTOWN_RUNTIME: "fake" } },
           }),
         ],
-        test: { name: "bench-workers", include: ["bench/worker/**/*.bench-test.ts"], testTimeout: 300_000 },
+        test: { name: "bench-workers", include: ["bench/worker/**/*.bench-test.ts"], testTimeout: 300_000, globalSetup: ["test/global-model-control.ts"] },
       },
       { plugins: [sqlText], test: { name: "bench-node", environment: "node", include: ["bench/node/**/*.bench-test.ts"], testTimeout: 300_000 } },
     ],
