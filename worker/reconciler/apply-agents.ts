@@ -145,7 +145,11 @@ export async function applyRestart(ctx: ReconcileContext, a: ActionOf<"restart">
     ctx.log.warn("restart failed", { agentId: a.agentId, beadId: a.beadId, attempt: a.attempt, error });
     return "failed";
   }
-  setAgentStatus(db, a.agentId, running ? "working" : "starting", `restarted (${a.reason})`, WITNESS, now);
+  inTransaction(db, () => {
+    // A start lost mid-dispatch (eviction) left the bead `hooked`; the process runs now.
+    if (getBead(db, a.beadId).status === "hooked") updateBead(db, a.beadId, { status: "in_progress", actor: WITNESS }, now);
+    setAgentStatus(db, a.agentId, running ? "working" : "starting", `restarted (${a.reason})`, WITNESS, now);
+  });
   ctx.log.info("restarted", { agentId: a.agentId, beadId: a.beadId, attempt: a.attempt, reason: a.reason });
   return "applied";
 }

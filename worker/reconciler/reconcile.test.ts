@@ -250,3 +250,55 @@ describe("reconciler: mail, escalations, convoys", () => {
     });
   });
 });
+
+describe("reconciler: invariants under churn", () => {
+  /** Small deterministic PRNG (mulberry32) so a failure replays exactly. */
+  function rng(seed: number) {
+    let a = seed;
+    return () => {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  for (const seed of [1, 2, 3]) {
+    it(`never exceeds maxPolecats and never runs a bead twice (seed ${seed})`, async () => {
+      await withReconciler({ maxPolecats: 3 }, async (h) => {
+        const random = rng(seed);
+        const beads: string[] = [];
+        for (let step = 0; step < 60; step++) {
+          const r = random();
+          if (r < 0.4) beads.push(sling(h.db, { rig: "web", title: `job ${step}`, priority: `P${Math.floor(random() * 5)}` as "P2", actor: ALICE }, h.clock.now()).bead.id);
+          else if (r < 0.65) {
+            const open = beads.filter((b) => getBead(h.db, b).status === "in_progress");
+            const pick = open[Math.floor(random() * open.length)];
+            if (pick) closeBead(h.db, pick, { actor: ALICE }, h.clock.now());
+          } else if (r < 0.75) h.runtime.failNextStarts(1);
+          else if (r < 0.85) {
+            const running = await h.running();
+            const victim = running[Math.floor(random() * running.length)];
+            if (victim) h.runtime.exit(victim, 1);
+          }
+          // Live agents heartbeat most of the time; some passes let heartbeats go stale.
+          if (random() < 0.8) for (const id of await h.running()) heartbeat(h.db, id, { status: "working" }, h.clock.now());
+          await h.pass();
+          h.clock.tick(Math.floor(random() * 4 * MIN));
+
+          const running = await h.running();
+          expect(running.length).toBeLessThanOrEqual(3);
+          expect(h.hooked()).toBeLessThanOrEqual(3);
+          const inProgress = beads.filter((b) => getBead(h.db, b).status === "in_progress");
+          expect(inProgress.length).toBeLessThanOrEqual(3);
+          // Each running process works on a distinct bead.
+          const runningBeads = (await h.runtime.list()).filter((a) => a.running).map((a) => a.beadId);
+          expect(new Set(runningBeads).size).toBe(runningBeads.length);
+        }
+        // The churn really exercised dispatch, failures and restarts.
+        expect(h.runtime.callsOf("start").length).toBeGreaterThan(8);
+        expect(h.events("dispatch_failed").length).toBeGreaterThan(0);
+      });
+    });
+  }
+});
