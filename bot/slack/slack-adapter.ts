@@ -1,5 +1,5 @@
 import type { RequestListener } from "node:http";
-import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger } from "@slack/bolt";
+import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from "@slack/bolt";
 import type { RetryOptions, WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { ChatAdapter, ChatMessage, ChatMessageRef, ChatTarget, Inbound, InboundHandler, Responder } from "../../core/chat";
@@ -73,7 +73,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (socketMode) {
-    app = new App({ token: config.botToken, appToken: config.appToken, socketMode: true, logger, clientOptions, tokenVerificationEnabled: false });
+    // Our own receiver so that apps.connections.open also goes to SLACK_API_URL.
+    const socket = new SocketModeReceiver({ appToken: config.appToken as string, logger, installerOptions: { clientOptions } });
+    app = new App({ token: config.botToken, receiver: socket, logger, clientOptions, tokenVerificationEnabled: false });
   } else {
     if (!config.signingSecret) throw new GastownError("bad_request", "SLACK_SIGNING_SECRET is required without SLACK_APP_TOKEN (HTTP events)");
     // Ack first, work after: Bolt answers Slack at ack(), the listener goes on afterwards.

@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { WebSocket, WebSocketServer } from "ws";
 
 /**
  * A fake Slack Web API over HTTP, speaking the real protocol closely enough for the real
@@ -42,6 +43,8 @@ export interface FakeFile {
 
 export interface FakeSlackOptions {
   token?: string;
+  /** App-level token accepted by apps.connections.open (Socket Mode). */
+  appToken?: string;
   teamId?: string;
   botUserId?: string;
   botId?: string;
@@ -52,6 +55,9 @@ export class FakeSlackApi {
   readonly messages: FakeMessage[] = [];
   readonly files = new Map<string, FakeFile>();
   readonly token: string;
+  readonly appToken: string;
+  /** Envelope ids the Socket Mode client acknowledged. */
+  readonly socketAcks: string[] = [];
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
@@ -64,12 +70,15 @@ export class FakeSlackApi {
   rateLimitMethod: string | undefined;
   random: () => number = Math.random;
   private server: Server | undefined;
+  private wss: WebSocketServer | undefined;
+  private readonly sockets = new Set<WebSocket>();
   private seq = 0;
   private fileSeq = 0;
   private waiters: (() => void)[] = [];
 
   constructor(opts: FakeSlackOptions = {}) {
     this.token = opts.token ?? "xoxb-test-token";
+    this.appToken = opts.appToken ?? "xapp-test-token";
     this.teamId = opts.teamId ?? "T0TEST";
     this.botUserId = opts.botUserId ?? "UBOT";
     this.botId = opts.botId ?? "BBOT";
@@ -86,13 +95,37 @@ export class FakeSlackApi {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
+    this.wss = new WebSocketServer({ server: this.server, path: "/link" });
+    this.wss.on("connection", (ws) => {
+      this.sockets.add(ws);
+      ws.on("close", () => this.sockets.delete(ws));
+      ws.on("message", (raw) => {
+        const m = JSON.parse(String(raw)) as { envelope_id?: string };
+        if (m.envelope_id) this.socketAcks.push(m.envelope_id);
+        this.notify();
+      });
+      ws.send(JSON.stringify({ type: "hello", num_connections: 1, debug_info: { host: "fake", approximate_connection_time: 3600 }, connection_info: { app_id: "A0APP" } }));
+      this.notify();
+    });
     this.server.listen(0, "127.0.0.1");
     await once(this.server, "listening");
     return this;
   }
 
+  /** Socket Mode connections currently open. */
+  get socketCount(): number {
+    return this.sockets.size;
+  }
+
+  /** Push a Socket Mode envelope (`events_api`, `slash_commands`, `interactive`) to every connection. */
+  sendEnvelope(type: "events_api" | "slash_commands" | "interactive", payload: unknown, envelopeId: string): void {
+    for (const ws of this.sockets) ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== "events_api", retry_attempt: 0, retry_reason: "" }));
+  }
+
   async stop(): Promise<void> {
     if (!this.server) return;
+    for (const ws of this.sockets) ws.terminate();
+    this.wss?.close();
     this.server.closeAllConnections();
     await new Promise<void>((r) => this.server?.close(() => r()));
   }
@@ -166,6 +199,10 @@ export class FakeSlackApi {
       return send(429, { ok: false, error: "ratelimited" }, { "retry-after": String(this.retryAfterSec) });
     }
     const auth = req.headers.authorization ?? (typeof args.token === "string" ? `Bearer ${args.token}` : "");
+    if (method === "apps.connections.open") {
+      if (auth !== `Bearer ${this.appToken}`) return send(200, { ok: false, error: "invalid_auth" });
+      return send(200, { ok: true, url: `${this.url.replace(/^http/, "ws").replace(/api\/$/, "")}link` });
+    }
     if (auth !== `Bearer ${this.token}`) return send(200, { ok: false, error: auth ? "invalid_auth" : "not_authed" });
     send(200, this.answer(method, args));
   }
