@@ -123,8 +123,17 @@ export const mergeRequests = sqliteTable(
     commit: text("commit"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** The polecat whose branch this is (the bead goes back to it on a rejection). */
+    agentId: text("agent_id"),
+    /** When it (re-)entered the queue: the refinery takes the oldest first. */
+    queuedAt: integer("queued_at").notNull().default(0),
+    /** A person's approval (merge policy `approve`): the next run pushes. */
+    approvedBy: text("approved_by"),
+    approvedAt: integer("approved_at"),
+    /** After a refinery error (container down), not retried before this time. */
+    nextAttemptAt: integer("next_attempt_at"),
   },
-  (t) => [index("merge_requests_queue").on(t.rigId, t.state, t.createdAt)],
+  (t) => [index("merge_requests_queue").on(t.rigId, t.state, t.createdAt), index("merge_requests_order").on(t.rigId, t.state, t.queuedAt)],
 );
 
 export const convoys = sqliteTable("convoys", {
