@@ -83,11 +83,24 @@ export const QualityGate = z.object({
 });
 export type QualityGate = z.infer<typeof QualityGate>;
 
+/**
+ * Who may approve or reject merges of a rig: `channel` (anyone in the rig's channel), a user
+ * (`slack:user:U1`), or members of a Slack user group / Discord role (`slack:group:S1`,
+ * `discord:role:42`; the bot says which groups and roles the person holds).
+ */
+export const Approver = z.union([
+  z.literal("channel"),
+  z.string().regex(/^(slack|discord|console):(user|group|role):[A-Za-z0-9._-]{1,100}$/, "use channel, <platform>:user:<id>, slack:group:<id> or discord:role:<id>"),
+]);
+export type Approver = z.infer<typeof Approver>;
+
 export const RigConfig = z.object({
   maxPolecats: z.number().int().min(0).max(64).default(3),
   agent: AgentKind.default("claude"),
   qualityGates: z.array(QualityGate).max(20).default([]),
   mergePolicy: MergePolicy.default("auto"),
+  /** Who may press Approve / Reject on this rig's merges. */
+  approvers: z.array(Approver).min(1).max(50).default(["channel"]),
   /** Minutes without a heartbeat before the witness calls an agent stalled. */
   staleAfterMin: z.number().int().positive().max(24 * 60).default(10),
 });

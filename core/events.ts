@@ -42,7 +42,28 @@ export const TownEvent = z.discriminatedUnion("type", [
   ev("convoy_created", z.object({ convoyId: z.string(), name: z.string(), beadIds: z.array(z.string()) })),
   ev("convoy_progress", z.object({ convoyId: z.string(), name: z.string(), closed: z.number().int(), total: z.number().int() })),
   ev("convoy_landed", z.object({ convoyId: z.string(), name: z.string(), total: z.number().int() })),
-  ev("merge_request_updated", z.object({ mergeRequestId: z.string(), sourceBeadId: z.string(), branch: z.string(), state: MergeState, detail: z.string().nullable() })),
+  ev(
+    "merge_request_updated",
+    z.object({
+      mergeRequestId: z.string(),
+      sourceBeadId: z.string(),
+      branch: z.string(),
+      state: MergeState,
+      /** What happened, for people: the gate output (tail) or conflicting files on a rejection. */
+      detail: z.string().nullable(),
+      target: z.string().optional(),
+      /** Failed merge runs so far (the refinery escalates after a few). */
+      attempts: z.number().int().optional(),
+      /** Quality gates of the last run (output: the tail of a failed gate only). */
+      gates: z.array(z.object({ name: z.string(), ok: z.boolean(), exitCode: z.number().int().nullable(), timedOut: z.boolean(), output: z.string() })).optional(),
+      /** `git diff --stat` of the merged result (shown for approval). */
+      diffStat: z.string().optional(),
+      conflicts: z.array(z.string()).optional(),
+      commit: z.string().nullable().optional(),
+      /** Who approved or rejected it, when a person did. */
+      by: z.string().optional(),
+    }),
+  ),
   /** The mayor's reply in its thread, re-sent as it grows: the bot posts it once, then edits it. */
   ev(
     "mayor_reply",

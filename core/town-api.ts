@@ -170,6 +170,8 @@ export const AgentLifecycleRequest = z.object({
   event: z.enum(["started", "exited", "idle"]),
   exitCode: z.number().int().nullable().optional(),
   detail: z.string().max(2000).optional(),
+  /** On `exited`: commits the agent's branch has that the rig's default branch lacks (GitManager.branchAhead). */
+  commitsAhead: z.number().int().nonnegative().optional(),
 });
 export const AgentDoneRequest = z.object({ summary: z.string().trim().min(1).max(10_000), branch: z.string().max(200).optional() });
 export const AgentMailSendRequest = z.object({ to: z.string().min(1).max(100), subject: z.string().trim().min(1).max(300), body: Body.default("") });
@@ -179,3 +181,20 @@ export const AgentEscalateRequest = z.object({
   body: Body.default(""),
   metadata: z.record(z.string(), z.unknown()).default({}),
 });
+
+/** The refinery's merge queue (`GET /towns/:town/merge-queue`). */
+export const MergeQueueQuery = z.object({
+  rig: z.string().min(1).max(100).optional(),
+  /** `true`: also merge requests that are finished (merged, rejected, ...), newest last. */
+  all: z.enum(["true", "false"]).default("false"),
+});
+
+/** A person's answer to a merge request (`POST /towns/:town/merge-requests/:bead/decision`). */
+export const MergeDecisionRequest = z.object({
+  decision: z.enum(["approve", "reject"]),
+  reason: z.string().trim().max(2000).optional(),
+  actor: Actor,
+  /** Chat groups and roles the person belongs to, as the bot knows them (`slack:group:S1`, `discord:role:42`). */
+  memberOf: z.array(z.string().min(1).max(200)).max(200).default([]),
+});
+export type MergeDecisionRequest = z.input<typeof MergeDecisionRequest>;
