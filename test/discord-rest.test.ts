@@ -27,7 +27,7 @@ describe("Discord adapter outbound over REST (real discord.js REST client, fake 
     expect(post.auth).toBe(`Bot ${fake.token}`);
     expect(post.body).toMatchObject({
       content: "Bead **gt-abcd**",
-      embeds: [{ title: "gt-abcd fix login", fields: [{ name: "status", value: "open", inline: false }] }],
+      embeds: [{ title: "gt-abcd fix login", fields: [{ name: "status", value: "open" }] }],
       components: [{ type: 1, components: [{ type: 2, custom_id: "bead_stop:gt-abcd", label: "Stop", style: 4 }] }],
     });
     await adapter.update(ref, { text: "Bead **gt-abcd** (working)", card: { title: "gt-abcd fix login", fields: [{ name: "status", value: "in progress" }] } });

@@ -18,7 +18,6 @@ import { COMMAND_NAME } from "./commands";
 import { type InteractionFacts, interactionInbound, messageInbound, targetOf } from "./discord-inbound";
 import { DiscordMessages } from "./discord-messages";
 import { createInteractionResponder, createMessageResponder, type InteractionResponder } from "./interaction-responder";
-import { type DiscordPayload, renderDiscordMessage } from "./render-message";
 import { SeenIds } from "./seen-ids";
 
 /** Settings for the Discord adapter, parsed from the environment at the composition root. */
@@ -34,8 +33,6 @@ export interface DiscordAdapterConfig {
   gateway?: boolean;
   /** How many recent event ids to remember for dropping Gateway replays. */
   dedupeSize?: number;
-  /** ChatMessage -> Discord body; defaults to the built-in renderer. */
-  render?: (msg: ChatMessage) => DiscordPayload;
 }
 
 /** What an interaction needs as its immediate HTTP answer, plus the work to run after it. */
@@ -62,7 +59,6 @@ export class DiscordAdapter implements ChatAdapter {
   readonly #config: DiscordAdapterConfig;
   readonly #log: Logger;
   readonly #seen: SeenIds;
-  readonly #render: (msg: ChatMessage) => DiscordPayload;
   readonly #messages: DiscordMessages;
   #handler: InboundHandler | null = null;
 
@@ -71,7 +67,6 @@ export class DiscordAdapter implements ChatAdapter {
     this.applicationId = config.applicationId;
     this.#log = config.logger.child("discord");
     this.#seen = new SeenIds(config.dedupeSize ?? 5_000);
-    this.#render = config.render ?? renderDiscordMessage;
     // No `rejectOnRateLimit`: the REST client waits out 429s and bucket resets and retries.
     this.client = new Client({
       intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent, GatewayIntentBits.DirectMessages],
@@ -81,7 +76,7 @@ export class DiscordAdapter implements ChatAdapter {
     });
     this.rest = this.client.rest;
     this.rest.setToken(config.token);
-    this.#messages = new DiscordMessages(this.rest, this.#render);
+    this.#messages = new DiscordMessages(this.rest);
     this.client.on(Events.InteractionCreate, (i) => void this.#onInteraction(i));
     this.client.on(Events.MessageCreate, (m) => void this.#onMessage(m));
     this.client.on(Events.Error, (e) => this.#log.error("client error", { error: errorMessage(e) }));
@@ -157,7 +152,6 @@ export class DiscordAdapter implements ChatAdapter {
     const respond = createInteractionResponder({
       rest: this.rest,
       messages: this.#messages,
-      render: this.#render,
       applicationId: facts.applicationId,
       token: facts.token,
       target,

@@ -1,6 +1,6 @@
 import type { ChatTarget, ChatUser, Inbound } from "../../core/chat";
 import { commandText, type ReceivedOption } from "./commands";
-import { parseCustomId } from "./render-message";
+import { parseDiscordCustomId } from "../../renderers/discord-message";
 
 /**
  * What the adapter needs to know about an interaction, whether it came over the Gateway
@@ -35,7 +35,7 @@ export function targetOf(channelId: string, parentId: string | null): ChatTarget
 export function interactionInbound(f: InteractionFacts): Inbound {
   const base = { platform: "discord" as const, eventId: f.id, user: f.user, target: targetOf(f.channelId, f.parentId) };
   if (f.kind === "button") {
-    const { action, value } = parseCustomId(f.customId ?? "");
+    const { action, value } = parseDiscordCustomId(f.customId ?? "");
     return { ...base, kind: "button", action, value, messageId: f.messageId ?? "" };
   }
   return { ...base, kind: "command", text: commandText(f.options ?? []) };

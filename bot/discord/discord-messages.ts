@@ -2,12 +2,17 @@ import { DiscordAPIError, HTTPError, type REST, type RawFile, Routes } from "dis
 import { z } from "zod";
 import type { ChatMessage, ChatMessageRef, ChatTarget } from "../../core/chat";
 import { type ErrorCode, GastownError } from "../../core/errors";
-import { LIMITS, splitText, truncate } from "../../renderers/limits";
+import { type DiscordPayload, renderDiscordMessage, renderDiscordMessages } from "../../renderers/discord-message";
+import { LIMITS, truncate } from "../../renderers/limits";
 import { EditCoalescer } from "./edit-coalescer";
-import type { DiscordPayload } from "./render-message";
 
 const Created = z.object({ id: z.string() });
 const L = LIMITS.discord;
+
+/** A rendered payload as the REST body (the API spells it `allowed_mentions`). */
+export function restBody(p: DiscordPayload): Record<string, unknown> {
+  return { content: p.content, embeds: p.embeds, components: p.components, allowed_mentions: p.allowedMentions };
+}
 
 /** A REST call failed: Discord's status decides the code people and the router see. */
 export function restError(what: string, e: unknown): GastownError {
@@ -25,20 +30,17 @@ export function restError(what: string, e: unknown): GastownError {
 export class DiscordMessages {
   readonly #edits = new EditCoalescer();
 
-  constructor(
-    private readonly rest: REST,
-    private readonly render: (msg: ChatMessage) => DiscordPayload,
-  ) {}
+  constructor(private readonly rest: REST) {}
 
   /** Posts a message; content past 2,000 characters continues in follow-on messages. */
   async post(target: ChatTarget, msg: ChatMessage): Promise<ChatMessageRef> {
     const where = target.threadId ?? target.channelId;
-    const p = this.render(msg);
-    const [first = "", ...more] = p.content === "" ? [""] : splitText(p.content, L.content);
-    // The first message carries the card and buttons: it is the one edited later and the one
-    // a thread is opened under.
-    const head = await this.#create(where, { content: first, embeds: p.embeds, components: p.components, allowed_mentions: p.allowed_mentions });
-    for (const content of more) await this.#create(where, { content, allowed_mentions: p.allowed_mentions });
+    // The first payload carries the card and buttons: it is the one edited later and the one
+    // a thread is opened under. Further payloads hold text that did not fit in 2,000 characters.
+    const [first, ...more] = renderDiscordMessages(msg);
+    if (!first) throw new GastownError("internal", "renderer produced no Discord payload");
+    const head = await this.#create(where, restBody(first));
+    for (const p of more) await this.#create(where, { content: p.content, allowed_mentions: p.allowedMentions });
     return { channelId: target.channelId, messageId: head, ...(target.threadId ? { threadId: target.threadId } : {}) };
   }
 
@@ -46,11 +48,10 @@ export class DiscordMessages {
   update(ref: ChatMessageRef, msg: ChatMessage): Promise<void> {
     const where = ref.threadId ?? ref.channelId;
     return this.#edits.submit(`${where}/${ref.messageId}`, async () => {
-      const p = this.render(msg);
+      // One payload, cut to fit: an edit cannot add messages.
+      const body = restBody(renderDiscordMessage(msg));
       try {
-        await this.rest.patch(Routes.channelMessage(where, ref.messageId), {
-          body: { content: truncate(p.content, L.content), embeds: p.embeds, components: p.components, allowed_mentions: p.allowed_mentions },
-        });
+        await this.rest.patch(Routes.channelMessage(where, ref.messageId), { body });
       } catch (e) {
         throw restError("message edit", e);
       }

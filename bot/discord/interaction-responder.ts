@@ -1,8 +1,7 @@
 import { MessageFlags, type REST, Routes } from "discord.js";
 import type { ChatMessage, ChatMessageRef, ChatTarget, Responder } from "../../core/chat";
-import { LIMITS, splitText } from "../../renderers/limits";
-import { type DiscordMessages, restError } from "./discord-messages";
-import type { DiscordPayload } from "./render-message";
+import { renderDiscordMessages } from "../../renderers/discord-message";
+import { type DiscordMessages, restBody, restError } from "./discord-messages";
 
 /** A responder that also tidies up once the handler is done. */
 export interface InteractionResponder extends Responder {
@@ -21,7 +20,6 @@ export interface InteractionResponder extends Responder {
 export function createInteractionResponder(deps: {
   rest: REST;
   messages: DiscordMessages;
-  render: (msg: ChatMessage) => DiscordPayload;
   applicationId: string;
   token: string;
   target: ChatTarget;
@@ -41,9 +39,8 @@ export function createInteractionResponder(deps: {
 
   return {
     async private(msg: ChatMessage): Promise<void> {
-      const p = deps.render(msg);
-      const pieces = p.content === "" ? [""] : splitText(p.content, LIMITS.discord.content);
-      const first = { content: pieces[0] ?? "", embeds: p.embeds, components: p.components, allowed_mentions: p.allowed_mentions };
+      const [head, ...more] = renderDiscordMessages(msg).map(restBody);
+      const first = head ?? { content: "\u200b" };
       if (!originalUsed) {
         originalUsed = true;
         try {
@@ -54,7 +51,7 @@ export function createInteractionResponder(deps: {
       } else {
         await followUp(first);
       }
-      for (const content of pieces.slice(1)) await followUp({ content, allowed_mentions: p.allowed_mentions });
+      for (const body of more) await followUp(body);
     },
 
     public(msg: ChatMessage): Promise<ChatMessageRef> {
