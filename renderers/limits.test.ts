@@ -79,4 +79,26 @@ describe("splitText", () => {
   it("rejects a limit too small to hold a fence", () => {
     expect(() => splitText("abc", 5)).toThrow(RangeError);
   });
+
+  it("keeps every chunk within the limit with balanced fences, for many random documents", () => {
+    let seed = 7;
+    const rand = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pieces = ["word", "longerword", "\n", "\n\n", "```\n", "\n```\n", "~~~\n", "\n~~~\n", "x".repeat(70), " "];
+    for (let doc = 0; doc < 200; doc++) {
+      let text = "";
+      for (let i = 0; i < 300; i++) text += pieces[rand(pieces.length)] + (rand(3) === 0 ? " " : "");
+      const limit = 40 + rand(400);
+      const chunks = splitText(text, limit);
+      chunks.forEach((c, i) => {
+        expect(c.length).toBeLessThanOrEqual(limit);
+        // The last chunk may only be open if the document itself leaves a fence open.
+        if (i < chunks.length - 1 || openFenceAtEnd(text) === null) expect(openFenceAtEnd(c), JSON.stringify({ text, limit, i })).toBeNull();
+      });
+      const strip = (s: string) => s.replace(/\s|`|~/g, "");
+      expect(strip(chunks.join(""))).toBe(strip(text).length > 0 ? strip(text) : "");
+    }
+  });
 });

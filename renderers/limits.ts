@@ -100,16 +100,26 @@ function closerFor(opener: string): string {
   return /^(`+|~+)/.exec(opener)?.[1] ?? "```";
 }
 
-/** Where to cut `window` (text that is known not to fit whole): the best boundary, latest first. */
-function breakPoint(window: string): { cut: number; skip: number } {
+/** Where to cut `body` within its first `size` characters: the best boundary, latest first. */
+function breakPoint(body: string, size: number): { cut: number; skip: number } {
+  const window = body.slice(0, size);
   const para = window.lastIndexOf("\n\n");
-  if (para >= window.length / 2) return { cut: para, skip: 2 };
+  if (para >= size / 2) return { cut: para, skip: 2 };
   const line = window.lastIndexOf("\n");
-  if (line >= window.length / 4) return { cut: line, skip: 1 };
-  const word = window.lastIndexOf(" ");
+  if (line >= size / 4) return { cut: line, skip: 1 };
+  // A word cut starts the rest on a new line: never where that would turn "x ```" into a fence.
+  let word = window.lastIndexOf(" ");
+  while (word > 0 && /^ *(`{3}|~{3})/.test(body.slice(word + 1, word + 8))) word = window.lastIndexOf(" ", word - 1);
   if (word > 0) return { cut: word, skip: 1 };
   if (line > 0) return { cut: line, skip: 1 };
-  return { cut: safeCut(window, window.length), skip: 0 };
+  return { cut: hardCut(body, size), skip: 0 };
+}
+
+/** A cut inside a word, moved back so the rest does not start with ``` or ~~~ (a new fence). */
+function hardCut(text: string, at: number): number {
+  let cut = safeCut(text, at);
+  while (cut > 1 && /^ {0,3}(`{3}|~{3})/.test(text.slice(cut, cut + 8))) cut--;
+  return safeCut(text, cut);
 }
 
 /**
@@ -126,11 +136,11 @@ export function splitText(text: string, limit: number): string[] {
   let rest = text;
   while ((reopen + rest).length > limit) {
     const body = reopen + rest;
-    const window = body.slice(0, limit - CLOSE_RESERVE);
-    const { cut, skip } = breakPoint(window);
+    const size = limit - CLOSE_RESERVE;
+    const { cut, skip } = breakPoint(body, size);
     // The reopened fence line alone never counts as progress.
     const minCut = reopen.length + 1;
-    const at = cut >= minCut ? { cut, skip } : { cut: safeCut(window, window.length), skip: 0 };
+    const at = cut >= minCut ? { cut, skip } : { cut: hardCut(body, size), skip: 0 };
     let chunk = body.slice(0, at.cut).trimEnd();
     const open = openFenceAtEnd(chunk);
     rest = body.slice(at.cut + at.skip);

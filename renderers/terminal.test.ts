@@ -27,6 +27,10 @@ describe("renderTerminalSlack", () => {
     expect(Number(note![1])).toBe(firstKept - 1);
   });
 
+  it("falls back to the text of the ANSI screen when only ANSI is given", () => {
+    expect(renderTerminalSlack({ text: "", ansi: "\x1b[31mred\x1b[0m <b>\r\nnext" })).toBe("```\nred &lt;b&gt;\nnext\n```");
+  });
+
   it("fits the default section block limit", () => {
     const out = renderTerminalSlack({ text: numbered(2000), ansi: "" });
     expect(out.length).toBeLessThanOrEqual(LIMITS.slack.sectionText);

@@ -1,4 +1,4 @@
-import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureAnsi, measureText, parseAnsiScreen, type Run, rowRuns, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
+import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureAnsi, measureText, parseAnsiScreen, type Run, rowRuns, rowText, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
 import { escapeSlack, neutraliseBackticks } from "./escape";
 import { LIMITS, truncateStart } from "./limits";
 import { DEFAULT_COLOR, nearestBasic } from "./palette";
@@ -62,14 +62,20 @@ export function renderTerminalSlack(screen: TerminalScreen, opts: TerminalTextOp
   const limit = opts.limit ?? LIMITS.slack.sectionText;
   const open = "```\n";
   const close = "\n```";
-  const lines = trimTrailingBlank(screen.text.split("\n")).map((l) => escapeSlack(neutraliseBackticks(l.trimEnd())));
+  const lines = trimTrailingBlank(plainLines(screen)).map((l) => escapeSlack(neutraliseBackticks(l.trimEnd())));
   const body = keepBottom(lines, limit - open.length - close.length);
   return `${open}${body.length > 0 ? body.join("\n") : " "}${close}`;
 }
 
 /** Console: the plain screen, trailing blank lines dropped. */
 export function renderTerminalConsole(screen: TerminalScreen): string {
-  return trimTrailingBlank(screen.text.split("\n").map((l) => l.trimEnd())).join("\n");
+  return trimTrailingBlank(plainLines(screen).map((l) => l.trimEnd())).join("\n");
+}
+
+/** The screen's plain rows: its text, or (when a caller only has ANSI) the text of the parsed grid. */
+function plainLines(screen: TerminalScreen): string[] {
+  if (screen.text !== "" || screen.ansi === "") return screen.text.split("\n");
+  return screenOf(screen).cells.map(rowText);
 }
 
 /** Parse a terminal screen's ANSI, sized from the snapshot or else estimated from its text and ANSI. */
