@@ -133,6 +133,14 @@ describe("Discord adapter against the fake Discord (real discord.js client)", ()
     expect(fake.store.rest("POST", new RegExp(`/channels/${dm}/messages$`))).toHaveLength(1);
   });
 
+  it("delivers a mention of the bot in a channel as a message marked mentioned, mention removed", async () => {
+    const bot = { id: fake.applicationId, username: "gastown" };
+    fake.say({ user: ada, channelId: fake.channelId, content: `<@${bot.id}> why is CI red?`, mentions: [bot] });
+    fake.say({ user: { id: "300000000000000002", username: "other-bot", bot: true }, channelId: fake.channelId, content: "beep" });
+    await rec.next(1);
+    expect(rec.got[0]!.event).toMatchObject({ kind: "message", text: "why is CI red?", mentioned: true, dm: false, target: { channelId: fake.channelId } });
+  });
+
   it("delivers a dispatch replayed by a resume only once", async () => {
     const i = fake.slashCommand({ user: ada, options: [{ name: "status", type: T.Subcommand, options: [] }] });
     const said = fake.say({ user: ada, channelId: fake.channelId, content: "<@100000000000000001> hi", mentions: [{ id: fake.applicationId, username: "gastown" }] });
@@ -154,4 +162,23 @@ describe("Discord adapter against the fake Discord (real discord.js client)", ()
     // It was a resume of the same session, not a fresh identify.
     expect(fake.store.log.filter((r) => r.kind === "gateway" && r.op === 2)).toHaveLength(1);
   }, 30_000);
+});
+
+describe("fake Gateway heartbeats", () => {
+  it("acknowledges discord.js heartbeats, so the session stays up without a reconnect", async () => {
+    const fake = await FakeDiscord.start({ heartbeatInterval: 50 });
+    const adapter = createDiscordAdapter({ token: fake.token, applicationId: fake.applicationId, apiUrl: fake.apiUrl, logger: silentLogger });
+    try {
+      await adapter.start(async () => {});
+      const beats = () => fake.store.log.filter((r) => r.kind === "gateway" && r.op === 1).length;
+      // discord.js drops a connection whose heartbeat went unacknowledged at the next beat.
+      await fake.store.until(() => beats() >= 4, 10_000, "four heartbeats");
+      const ops = fake.store.log.filter((r) => r.kind === "gateway").map((r) => (r as { op: number }).op);
+      expect(ops.filter((op) => op === 2)).toHaveLength(1);
+      expect(ops.filter((op) => op === 6)).toHaveLength(0);
+    } finally {
+      await adapter.stop();
+      await fake.close();
+    }
+  });
 });
