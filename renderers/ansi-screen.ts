@@ -1,3 +1,5 @@
+import { escapeEnd } from "./ansi-measure";
+import { charWidth } from "./char-width";
 import { DEFAULT_COLOR, rgbColor } from "./palette";
 
 /**
@@ -49,33 +51,6 @@ interface Pen {
 }
 
 const blank = (pen: Pen): Cell => ({ ch: " ", fg: DEFAULT_COLOR, bg: pen.bg, flags: 0 });
-
-/** Cells a code point takes: 0 for combining marks, 2 for East Asian wide and emoji. */
-export function charWidth(cp: number): 0 | 1 | 2 {
-  if (cp < 0x300) return 1;
-  if ((cp >= 0x300 && cp <= 0x36f) || (cp >= 0x200b && cp <= 0x200f) || (cp >= 0xfe00 && cp <= 0xfe0f) || cp === 0x20e3) return 0;
-  if (
-    (cp >= 0x1100 && cp <= 0x115f) ||
-    (cp >= 0x2e80 && cp <= 0xa4cf && cp !== 0x303f) ||
-    (cp >= 0xac00 && cp <= 0xd7a3) ||
-    (cp >= 0xf900 && cp <= 0xfaff) ||
-    (cp >= 0xfe30 && cp <= 0xfe4f) ||
-    (cp >= 0xff00 && cp <= 0xff60) ||
-    (cp >= 0xffe0 && cp <= 0xffe6) ||
-    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-    (cp >= 0x20000 && cp <= 0x3fffd)
-  )
-    return 2;
-  return 1;
-}
-
-/** Display width of plain text in cells. */
-export function textWidth(text: string): number {
-  let w = 0;
-  for (const ch of text) w += charWidth(ch.codePointAt(0)!);
-  return w;
-}
 
 /** Apply one SGR sequence's parameters (each may carry `:` sub-parameters) to the pen. */
 function applySgr(pen: Pen, params: string[]): void {
@@ -281,58 +256,6 @@ class Grid {
     }
     this.clampCursor();
   }
-}
-
-/** Size of a screen whose size is not given: the widest line and the number of lines. */
-export function measureText(text: string): { cols: number; rows: number } {
-  const lines = text.split("\n");
-  return { cols: Math.max(1, ...lines.map(textWidth)), rows: Math.max(1, lines.length) };
-}
-
-/**
- * Estimated size of serialized ANSI whose size is not given: lines split at LF, escape
- * sequences take no room except cursor-forward (CSI n C), which serializers use for gaps.
- */
-export function measureAnsi(ansi: string): { cols: number; rows: number } {
-  let cols = 1;
-  let rows = 1;
-  let width = 0;
-  for (let i = 0; i < ansi.length; ) {
-    const code = ansi.charCodeAt(i);
-    if (code === 0x1b) {
-      const end = escapeEnd(ansi, i);
-      if (ansi[i + 1] === "[" && ansi[end - 1] === "C") width += Number(ansi.slice(i + 2, end - 1)) || 1;
-      i = end;
-    } else if (code === 0x0a) {
-      rows++;
-      width = 0;
-      i++;
-    } else if (code < 0x20 || code === 0x7f) i++;
-    else {
-      const cp = ansi.codePointAt(i)!;
-      width += charWidth(cp);
-      i += cp > 0xffff ? 2 : 1;
-    }
-    cols = Math.max(cols, width);
-  }
-  return { cols, rows };
-}
-
-/** Index just past the escape sequence starting at `i` (CSI, OSC-like strings, or ESC + one char). */
-function escapeEnd(ansi: string, i: number): number {
-  const next = ansi[i + 1];
-  if (next === "[") {
-    let j = i + 2;
-    while (j < ansi.length && /[0-9;:<=>? -/]/.test(ansi[j]!)) j++;
-    return Math.min(ansi.length, j + 1);
-  }
-  if (next === "]" || next === "P" || next === "X" || next === "^" || next === "_") {
-    let j = i + 2;
-    while (j < ansi.length && ansi.charCodeAt(j) !== 0x07 && !(ansi.charCodeAt(j) === 0x1b && ansi[j + 1] === "\\")) j++;
-    return j < ansi.length && ansi.charCodeAt(j) === 0x07 ? j + 1 : Math.min(ansi.length, j + 2);
-  }
-  if (next !== undefined && "()*+#%".includes(next)) return Math.min(ansi.length, i + 3);
-  return Math.min(ansi.length, i + 2);
 }
 
 /** Parse serialized ANSI into a `cols` x `rows` grid (LF also returns the carriage, like a serialized screen). */

@@ -1,5 +1,5 @@
 import { Lexer, type Token, type Tokens } from "marked";
-import { textWidth } from "./ansi-screen";
+import { textWidth } from "./char-width";
 
 /** Shared helpers over marked's token tree, used by the Slack, Discord and console renderers. */
 

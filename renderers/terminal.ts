@@ -1,4 +1,5 @@
-import { BOLD, type Cell, DIM, INVERSE, ITALIC, measureAnsi, measureText, parseAnsiScreen, type Run, rowRuns, rowText, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
+import { measureAnsi, measureText } from "./ansi-measure";
+import { BOLD, type Cell, DIM, INVERSE, ITALIC, parseAnsiScreen, type Run, rowRuns, rowText, STRIKE, type Screen, UNDERLINE } from "./ansi-screen";
 import { escapeSlack, neutraliseBackticks } from "./escape";
 import { LIMITS, truncateStart } from "./limits";
 import { DEFAULT_COLOR, nearestBasic } from "./palette";
