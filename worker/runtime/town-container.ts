@@ -17,13 +17,32 @@ export class TownContainer extends Container<Env> {
   override sleepAfter = "15m";
   private readonly log = createLogger({ scope: "town-container" });
 
+  constructor(ctx: DurableObjectState<{}>, env: Env) {
+    super(ctx, env);
+    // The control server listens on all interfaces inside the container; secrets and model
+    // settings reach it as env vars, never baked into the image.
+    const pass: Record<string, string | undefined> = {
+      GASTOWN_CONTAINER_HOST: "0.0.0.0",
+      GASTOWN_CONTAINER_PORT: String(CONTAINER_PORT),
+      GASTOWN_CONTAINER_TOKEN: env.GASTOWN_CONTAINER_TOKEN,
+      ANTHROPIC_BASE_URL: env.ANTHROPIC_BASE_URL,
+      ANTHROPIC_API_KEY: env.ANTHROPIC_API_KEY,
+      OPENAI_BASE_URL: env.OPENAI_BASE_URL,
+      OPENAI_API_KEY: env.OPENAI_API_KEY,
+      GASTOWN_MODEL: env.GASTOWN_MODEL,
+    };
+    this.envVars = Object.fromEntries(Object.entries(pass).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  }
+
   /**
    * The activity timer only sees requests from the Worker, but agents work for a long time
    * without one. Sleep only when no agent process is running; otherwise keep going (not
    * stopping here renews the timer).
    */
   override async onActivityExpired(): Promise<void> {
-    const res = await this.containerFetch("http://container/agents", { headers: { accept: "application/json" } }, CONTAINER_PORT);
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (this.env.GASTOWN_CONTAINER_TOKEN) headers.authorization = `Bearer ${this.env.GASTOWN_CONTAINER_TOKEN}`;
+    const res = await this.containerFetch("http://container/agents", { headers }, CONTAINER_PORT);
     if (res.ok) {
       const agents = AgentList.safeParse(await res.json());
       if (agents.success && agents.data.some((a) => a.running)) {
