@@ -38,6 +38,8 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     c.set("principal", { kind: "bot" });
     return next();
   }
+  // Agent tokens are `<claims>.<signature>`; anything else was meant as the bot token.
+  if (!token.includes(".")) throw new GastownError("unauthorized", "invalid bearer token");
   const claims = await verifyAgentToken(agentSecret(c.env), token, Date.now());
   if (claims.town !== c.var.town) throw new GastownError("forbidden", "this agent token belongs to another town");
   c.set("principal", { kind: "agent", agent: claims.agent });

@@ -82,10 +82,20 @@ export class EventStream {
     this.send(ws, { t: "acked", seq: advanceCursor(this.db, state.consumer, frame.seq) });
   }
 
-  /** A client went away; its durable cursor stays where its last ack put it. */
+  /**
+   * A client went away; its durable cursor stays where its last ack put it. The close frame
+   * is answered so the client sees a clean close instead of waiting for its own timeout.
+   */
   closed(ws: WebSocket, code: number): void {
     const state = this.state(ws);
     this.log.info("stream closed", { consumer: state?.consumer, code, sent: state?.cursor });
+    if (ws.readyState === WebSocket.CLOSED) return;
+    try {
+      // 1005/1006/1015 describe a close but may not be sent in one.
+      ws.close(code === 1005 || code === 1006 || code === 1015 ? 1000 : code, "closed");
+    } catch (err) {
+      this.log.debug("stream close reply failed", { error: err instanceof Error ? err.message : String(err) });
+    }
   }
 
   private state(ws: WebSocket): SocketState | undefined {
