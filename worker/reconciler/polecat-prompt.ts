@@ -1,17 +1,12 @@
 import type { Bead, Rig } from "../../core/domain";
+import { buildPolecatPrompt } from "../../prompts/build";
 
-/**
- * The polecat's opening prompt. A stand-in until prompts/ provides `buildPolecatPrompt`:
- * swap the body of this one function and every dispatch and restart uses it.
- */
-export function polecatPrompt(bead: Bead, rig: Rig | null): string {
-  const lines = [`You are a polecat, a coding agent in Gastown. Bead ${bead.id} is on your hook: work on it until it is done.`];
-  if (rig) lines.push(`Repository: ${rig.name}. Work on branch gt/${bead.id}; it merges into ${rig.defaultBranch}.`);
-  lines.push("", `# ${bead.title}`, "");
-  if (bead.body.trim() !== "") lines.push(bead.body, "");
-  lines.push(
-    "When the work is committed on your branch, call the gt_done tool with a short summary.",
-    "If you are blocked or need a decision from a person, call gt_escalate. Read your mail with gt_mail_check.",
-  );
-  return lines.join("\n");
+/** The polecat's opening prompt (prompts/polecat.md) for its bead, rig and branch. */
+export function polecatPrompt(agentId: string, bead: Bead, rig: Rig | null): string {
+  return buildPolecatPrompt({
+    agentId,
+    bead: { id: bead.id, title: bead.title, body: bead.body, type: bead.type, priority: bead.priority },
+    // A bead without a rig has no repository: the agent works in a scratch directory.
+    rig: rig ? { name: rig.name, defaultBranch: rig.defaultBranch } : { name: "(no rig)", defaultBranch: "main" },
+  });
 }

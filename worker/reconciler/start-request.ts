@@ -21,7 +21,7 @@ export async function buildStartRequest(ctx: ReconcileContext, agent: Agent, bea
     kind: rig?.config.agent ?? agent.kind,
     rig: rig ? { id: rig.id, name: rig.name, gitUrl: rig.gitUrl, defaultBranch: rig.defaultBranch } : null,
     beadId: bead.id,
-    prompt: polecatPrompt(bead, rig),
+    prompt: polecatPrompt(agent.id, bead, rig),
     workerUrl: ctx.workerUrl,
     agentToken,
   };
