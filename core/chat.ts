@@ -56,6 +56,11 @@ export interface ChatMessage {
 export interface ChatUser {
   id: string;
   name?: string;
+  /**
+   * Groups and roles the person holds, as town targets (`slack:group:S1`, `discord:role:42`),
+   * when the adapter looked them up (merge approvals check them against the rig's approvers).
+   */
+  memberOf?: string[];
 }
 
 /** What a person did in chat, after the adapter verified and parsed it. */
@@ -69,7 +74,18 @@ export type Inbound =
       /** The text after `/gt`, `@gastown` or `!`, e.g. `sling fix login --priority P1`. */
       text: string;
     }
-  | { kind: "message"; platform: Platform; eventId: string; user: ChatUser; target: ChatTarget; text: string; mentioned: boolean; dm: boolean }
+  | {
+      kind: "message";
+      platform: Platform;
+      eventId: string;
+      user: ChatUser;
+      target: ChatTarget;
+      text: string;
+      mentioned: boolean;
+      dm: boolean;
+      /** The message's own id: a top-level mention starts the mayor's thread under it. */
+      messageId?: string;
+    }
   | { kind: "button"; platform: Platform; eventId: string; user: ChatUser; target: ChatTarget; action: string; value: string; messageId: string };
 
 /** How the bot answers an inbound event directly (visible only to the sender, or in place). */
