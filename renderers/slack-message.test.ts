@@ -57,6 +57,11 @@ describe("renderSlackMessages", () => {
     expect(p!.text).toContain("Build broken");
   });
 
+  it("sets a card apart from the text above it with a divider", () => {
+    const [p] = renderSlackMessages({ text: "Slung it.", card: { title: "gt-1", fields: [] } });
+    expect(p!.blocks.map((b) => b.type)).toEqual(["section", "divider", "header"]);
+  });
+
   it("links the card title when the card has a URL", () => {
     const [p] = renderSlackMessages({ text: "", card: { title: "gt-1 · Fix", url: "https://s.example/t?a=1&b=2", fields: [] } });
     expect(p!.blocks[0]).toEqual({ type: "section", text: { type: "mrkdwn", text: "⚪ *<https://s.example/t?a=1&amp;b=2|gt-1 · Fix>*" } });

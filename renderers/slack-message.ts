@@ -114,6 +114,8 @@ export function renderSlackMessages(msg: ChatMessage): SlackPayload[] {
   const textChunks = body === "" ? [] : splitText(body, L.sectionText);
 
   const rest: KnownBlock[] = [];
+  // A divider sets the card apart from the words above it.
+  if (msg.card && textChunks.length > 0) rest.push({ type: "divider" });
   if (msg.card) rest.push(...slackCardBlocks(msg.card));
   if (msg.terminal) {
     if (msg.terminal.title) rest.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(escapeSlack(msg.terminal.title), L.sectionText) }] });

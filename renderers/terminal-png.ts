@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { createCanvas, GlobalFonts, type SKRSContext2D } from "@napi-rs/canvas";
+import { GastownError } from "../core/errors";
 import { BOLD, DIM, HIDDEN, INVERSE, type Run, rowRuns, STRIKE, UNDERLINE } from "./ansi-screen";
 import { truncate } from "./limits";
 import { encodeOpaquePng } from "./png-encode";
@@ -46,7 +47,7 @@ export function ensureTerminalFont(): void {
   const require = createRequire(import.meta.url);
   for (const file of ["DejaVuSansMono.ttf", "DejaVuSansMono-Bold.ttf"]) {
     const path = require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
-    if (GlobalFonts.registerFromPath(path, TERMINAL_FONT_FAMILY) === null) throw new Error(`could not load font ${path}`);
+    if (GlobalFonts.registerFromPath(path, TERMINAL_FONT_FAMILY) === null) throw new GastownError("internal", `could not load the terminal font ${file}`, { details: { path } });
   }
 }
 
