@@ -1,6 +1,6 @@
 import { and, asc, eq, isNotNull, isNull, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
-import { Actor, Agent, AgentRole, AgentStatus, RigConfig } from "../core/domain";
+import { Actor, Agent, AgentRole, AgentStatus, type Rig, RigConfig } from "../core/domain";
 import { conflict, notFound } from "../core/errors";
 import { AgentId } from "../core/ids";
 import { AgentHeartbeatRequest } from "../core/town-api";
@@ -105,9 +105,15 @@ function polecatBase(rigName: string): string {
  * The caller holds the transaction.
  */
 export function ensurePolecat(db: TownDb, rigId: string, actor: Actor, now: number): Agent | null {
-  const rig = db.select().from(rigs).where(eq(rigs.id, rigId)).get();
-  if (!rig) throw notFound(`rig ${rigId}`);
-  const { maxPolecats } = RigConfig.parse(rig.config);
+  const row = db.select().from(rigs).where(eq(rigs.id, rigId)).get();
+  if (!row) throw notFound(`rig ${rigId}`);
+  return ensurePolecatFor(db, { id: row.id, name: row.name, config: RigConfig.parse(row.config) }, actor, now);
+}
+
+/** ensurePolecat for a rig the caller has already read. */
+export function ensurePolecatFor(db: TownDb, rig: Pick<Rig, "id" | "name" | "config">, actor: Actor, now: number): Agent | null {
+  const rigId = rig.id;
+  const { maxPolecats } = rig.config;
   const mine = and(eq(agents.rigId, rigId), eq(agents.role, "polecat"));
   const busy = db.select({ n: sql<number>`count(*)` }).from(agents).where(and(mine, isNotNull(agents.hookedBeadId))).get()?.n ?? 0;
   if (busy >= maxPolecats) return null;

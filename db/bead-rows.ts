@@ -58,18 +58,14 @@ export function prefixFor(db: TownDb, rigId: string | null): string {
 }
 
 /**
- * A fresh, unused bead id. Short ids are what people type, so start at 4 base36 characters
- * and only grow the suffix after repeated collisions (a crowded town), up to the 12 the id
- * format allows.
+ * Candidate ids in the order to try them. Short ids are what people type, so start at 4
+ * base36 characters and only grow the suffix after repeated collisions (a crowded town),
+ * up to the 12 the id format allows.
  */
-export function allocateBeadId(db: TownDb, prefix: string): string {
+function* beadIdCandidates(prefix: string): Generator<string> {
   for (let length = 4; length <= 12; length++) {
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const id = makeBeadId(prefix, length);
-      if (!findBeadRow(db, id)) return id;
-    }
+    for (let attempt = 0; attempt < 4; attempt++) yield makeBeadId(prefix, length);
   }
-  throw new GastownError("internal", `could not allocate a bead id with prefix ${prefix}`);
 }
 
 export interface NewBeadRow {
@@ -87,29 +83,35 @@ export interface NewBeadRow {
 /** Inserts a bead and its `created` audit event; the caller holds the transaction. */
 export function insertBead(db: TownDb, fields: NewBeadRow, actor: Actor, now: number): Bead {
   const rigId = fields.rigId ?? null;
-  const id = allocateBeadId(db, prefixFor(db, rigId));
-  const row = db
-    .insert(beads)
-    .values({
-      id,
-      type: fields.type,
-      status: fields.status ?? "open",
-      priority: priorityRank(fields.priority ?? "P2"),
-      title: fields.title,
-      body: fields.body ?? "",
-      labels: fields.labels ?? [],
-      rigId,
-      assignee: fields.assignee ?? null,
-      parentId: fields.parentId ?? null,
-      createdBy: actor,
-      createdAt: now,
-      updatedAt: now,
-      closedAt: null,
-    })
-    .returning()
-    .get();
-  appendBeadEvent(db, id, "created", actor, { type: row.type, title: row.title, rigId, parentId: row.parentId }, now);
-  return toBead(row);
+  const prefix = prefixFor(db, rigId);
+  for (const id of beadIdCandidates(prefix)) {
+    // Insert-or-skip on the primary key: a collision costs a retry, never an extra read.
+    const row = db
+      .insert(beads)
+      .values({
+        id,
+        type: fields.type,
+        status: fields.status ?? "open",
+        priority: priorityRank(fields.priority ?? "P2"),
+        title: fields.title,
+        body: fields.body ?? "",
+        labels: fields.labels ?? [],
+        rigId,
+        assignee: fields.assignee ?? null,
+        parentId: fields.parentId ?? null,
+        createdBy: actor,
+        createdAt: now,
+        updatedAt: now,
+        closedAt: null,
+      })
+      .onConflictDoNothing({ target: beads.id })
+      .returning()
+      .get();
+    if (!row) continue;
+    appendBeadEvent(db, id, "created", actor, { type: row.type, title: row.title, rigId, parentId: row.parentId }, now);
+    return toBead(row);
+  }
+  throw new GastownError("internal", `could not allocate a bead id with prefix ${prefix}`);
 }
 
 /** Sets a bead's status (closing stamps closed_at) and writes the audit event. */

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { type Actor, Agent, Bead, WorkBeadType } from "../core/domain";
 import { conflict } from "../core/errors";
 import { SlingRequest } from "../core/town-api";
-import { ensurePolecat, hookBeadIn } from "./agents";
+import { ensurePolecatFor, hookBeadIn } from "./agents";
 import type { TownDb } from "./client";
 import { createBeadIn, requireBeadRow, toBead } from "./bead-rows";
 import { parseInput } from "./input";
@@ -76,8 +76,9 @@ export function sling(db: TownDb, input: SlingRequest, now: number): SlingResult
             req.actor,
             now,
           );
-    const blocked = isBlocked(db, bead.id);
-    const agent = blocked ? null : ensurePolecat(db, rig.id, req.actor, now);
+    // A bead sling just created has no dependencies yet, so only a taken bead can be blocked.
+    const blocked = !created && isBlocked(db, bead.id);
+    const agent = blocked ? null : ensurePolecatFor(db, rig, req.actor, now);
     if (agent === null) {
       const queuedReason = blocked ? "blocked" : "no_free_polecat";
       appendBeadEvent(db, bead.id, "queued", req.actor, { reason: queuedReason }, now);
@@ -99,7 +100,7 @@ export function fillPolecatSlots(db: TownDb, rigId: string, actor: Actor, now: n
     const hooked: Array<{ beadId: string; agentId: string }> = [];
     const ready = readyQueue(db, { rigId: rig.id, limit: Math.max(1, rig.config.maxPolecats) });
     for (const bead of ready) {
-      const agent = ensurePolecat(db, rig.id, actor, now);
+      const agent = ensurePolecatFor(db, rig, actor, now);
       if (agent === null) break;
       hookBeadIn(db, agent.id, bead.id, actor, now);
       hooked.push({ beadId: bead.id, agentId: agent.id });
