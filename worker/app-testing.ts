@@ -61,7 +61,8 @@ export interface StreamClient {
   /** Frames until one matches `stop` (inclusive). */
   until(stop: (f: StreamServerFrame) => boolean): Promise<StreamServerFrame[]>;
   send(frame: StreamClientFrame | string): void;
-  close(): Promise<void>;
+  /** Closes from the client side and resolves with the code of the server's close reply. */
+  close(): Promise<number>;
   /** Frames already received and not yet taken. */
   pending(): number;
 }
@@ -76,13 +77,15 @@ export async function openStream(town: string, query = "", token = BOT_TOKEN): P
   const queue: StreamServerFrame[] = [];
   const waiters: Array<() => void> = [];
   let closed = false;
+  let closeCode: number | undefined;
   ws.accept();
   ws.addEventListener("message", (e) => {
     queue.push(JSON.parse(String(e.data)) as StreamServerFrame);
     waiters.shift()?.();
   });
-  ws.addEventListener("close", () => {
+  ws.addEventListener("close", (e) => {
     closed = true;
+    closeCode = e.code;
     for (const w of waiters.splice(0)) w();
   });
   const next = async (): Promise<StreamServerFrame> => {
@@ -109,6 +112,9 @@ export async function openStream(town: string, query = "", token = BOT_TOKEN): P
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     async close() {
       ws.close(1000, "bye");
+      for (let i = 0; i < 100 && closeCode === undefined; i++) await new Promise((r) => setTimeout(r, 20));
+      if (closeCode === undefined) throw new Error("the server never answered the close frame");
+      return closeCode;
     },
     pending: () => queue.length,
   };

@@ -42,7 +42,7 @@ describe("event stream", () => {
     expect(await seqsUntil(first, 6)).toEqual(range(1, 6));
     first.send({ t: "ack", seq: 3 });
     expect(await first.next()).toEqual({ t: "acked", seq: 3 });
-    await first.close();
+    expect(await first.close()).toBe(1000);
 
     await createBeads(town, 2);
     const again = await openStream(town, "after=3&consumer=bot");
