@@ -1,18 +1,15 @@
 import { z } from "zod";
 import { Actor } from "../../core/domain";
-import { AgentId, BeadId, TownId } from "../../core/ids";
+import { AgentId, BeadId } from "../../core/ids";
 
 /**
  * Path and small body schemas the routes share. (Bodies with more than an actor live in
  * core/town-api.ts, where the bot builds them from the same types.)
  */
 
-export const TownParam = z.object({ town: TownId });
 export const BeadParam = z.object({ bead: BeadId });
 export const RigParam = z.object({ rig: z.string().min(1).max(100) });
 export const AgentParam = z.object({ agent: AgentId });
-/** Bot routes that act on an agent accept its id or the id of the bead on its hook. */
-export const TargetParam = z.object({ agent: z.union([AgentId, BeadId]) });
 
 /** Body of actions that need nothing but who did them (remove, stop). */
 export const ActorBody = z.object({ actor: Actor });
