@@ -84,8 +84,21 @@ export function escalationMessage(e: { escalationId: string; severity: Severity;
   };
 }
 
+/** What the merge thread message shows of a merge request event. */
+export interface MergeFacts {
+  sourceBeadId: string;
+  branch: string;
+  state: MergeState;
+  detail: string | null;
+  target?: string;
+  gates?: { name: string; ok: boolean; exitCode: number | null; timedOut: boolean; output: string }[];
+  diffStat?: string;
+  conflicts?: string[];
+  by?: string;
+}
+
 /** A merge request result or state change, posted in the bead thread. */
-export function mergeMessage(m: { sourceBeadId: string; branch: string; state: MergeState; detail: string | null }): ChatMessage {
+export function mergeMessage(m: MergeFacts): ChatMessage {
   const tone: ChatCard["tone"] = m.state === "merged" ? "good" : m.state === "rejected" || m.state === "conflict" || m.state === "failed" ? "danger" : "info";
   const buttons: ChatButton[] =
     m.state === "awaiting_approval"
@@ -96,9 +109,17 @@ export function mergeMessage(m: { sourceBeadId: string; branch: string; state: M
       : m.state === "rejected" || m.state === "conflict" || m.state === "failed"
         ? [{ action: "bead_retry", label: "Retry", value: m.sourceBeadId }]
         : [];
+  const fields: ChatCard["fields"] = [];
+  if (m.target) fields.push({ name: "Into", value: m.target, inline: true });
+  if (m.by) fields.push({ name: "By", value: m.by, inline: true });
+  for (const g of m.gates ?? []) fields.push({ name: `Gate ${g.name}`, value: g.ok ? "passed" : g.timedOut ? "timed out" : `failed (exit ${g.exitCode ?? "?"})`, inline: true });
+  if (m.conflicts && m.conflicts.length > 0) fields.push({ name: "Conflicts", value: m.conflicts.slice(0, 20).join(", ") });
+  const body = [m.detail, m.diffStat ? `\`\`\`\n${m.diffStat}\n\`\`\`` : null, ...(m.gates ?? []).filter((g) => !g.ok && g.output).map((g) => `${g.name}:\n\`\`\`\n${g.output}\n\`\`\``)]
+    .filter((x): x is string => !!x)
+    .join("\n\n");
   return {
     text: `Merge of \`${m.branch}\`: ${m.state.replace(/_/g, " ")}`,
-    card: { title: `Merge ${m.state.replace(/_/g, " ")}: ${m.branch}`, body: m.detail ?? undefined, fields: [], tone },
+    card: { title: `Merge ${m.state.replace(/_/g, " ")}: ${m.branch}`, ...(body ? { body } : {}), fields, tone },
     buttons,
   };
 }

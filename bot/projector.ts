@@ -29,6 +29,11 @@ const MERGE_NEWS = new Set(["awaiting_approval", "merged", "rejected", "conflict
 export class Projector {
   private readonly deps: ProjectorDeps;
   private readonly log: Logger;
+  /**
+   * The message of each mayor turn still being written (turnId -> message). A cache, not
+   * state: after a restart mid-turn the rest of the reply starts a new message.
+   */
+  private readonly mayorMessages = new Map<string, ChatMessageRef>();
 
   constructor(deps: ProjectorDeps) {
     this.deps = deps;
@@ -84,6 +89,8 @@ export class Projector {
       case "convoy_progress":
       case "convoy_landed":
         return this.convoy(event);
+      case "mayor_reply":
+        return this.mayorReply(event);
       default:
         return;
     }
@@ -187,6 +194,25 @@ export class Projector {
     }
   }
 
+  /** One message per mayor turn in its thread: posted on the first event, edited after. */
+  private async mayorReply(event: TownEventOf<"mayor_reply">): Promise<void> {
+    const d = event.data;
+    if (d.platform !== this.platform) return;
+    const msg = { text: mayorText(d) };
+    const ref = this.mayorMessages.get(d.turnId);
+    if (ref) await this.deps.adapter.update(ref, msg);
+    else if (!d.done || d.text.trim() !== "") {
+      const posted = await this.deps.adapter.post({ channelId: d.channelId, threadId: d.threadId }, msg);
+      this.mayorMessages.set(d.turnId, posted);
+      // Bounded: forget the oldest turns (a Map iterates in insertion order).
+      for (const k of this.mayorMessages.keys()) {
+        if (this.mayorMessages.size <= 500) break;
+        this.mayorMessages.delete(k);
+      }
+    }
+    if (d.done) this.mayorMessages.delete(d.turnId);
+  }
+
   private async convoy(event: TownEventOf<"convoy_created"> | TownEventOf<"convoy_progress"> | TownEventOf<"convoy_landed">): Promise<void> {
     const { town, adapter } = this.deps;
     const d = event.data;
@@ -215,6 +241,12 @@ export class Projector {
     const thread = await adapter.openThread(ref, `Convoy ${d.name}`);
     await town.bindThread(d.convoyId, { platform: this.platform, channelId, threadId: thread.threadId ?? ref.messageId, cardMessageId: ref.messageId });
   }
+}
+
+/** The mayor's reply text as shown while it works. */
+export function mayorText(d: { text: string; working: string | null; done: boolean }): string {
+  const status = d.working ? `_${d.working}_` : d.done ? "" : "_working…_";
+  return [d.text.trim(), status].filter((s) => s !== "").join("\n\n") || "_working…_";
 }
 
 function sleep(ms: number): Promise<void> {

@@ -9,7 +9,7 @@ import type { TownClient } from "./town-client";
 
 export interface RouterDeps {
   town: TownClient;
-  adapter: Pick<ChatAdapter, "platform" | "update" | "uploadImage">;
+  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "uploadImage">;
   logger: Logger;
   /** Renders a terminal snapshot as PNG; when set, peeks also upload the picture. */
   snapshotPng?: (t: { text: string; ansi: string; cols?: number; rows?: number }) => Uint8Array;
@@ -105,6 +105,7 @@ export class Router {
         town: this.deps.town,
         platform: event.platform,
         actor: actorOf(event.platform, event.user),
+        memberOf: event.user.memberOf ?? [],
         channelId: event.target.channelId,
         threadId: event.target.threadId,
         threadBead,
@@ -132,15 +133,21 @@ export class Router {
     await this.mayor(event, event.text, respond);
   }
 
+  /**
+   * Hand text to the mayor in a thread: the current one, else under the mention itself, else
+   * (a `/gt mayor` in a channel) under a root message posted for the conversation.
+   */
   private async mayor(event: Inbound, text: string, respond: Responder): Promise<void> {
-    const r = await this.deps.town.mayor({
-      text,
-      platform: event.platform,
-      channelId: event.target.channelId,
-      threadId: event.target.threadId,
-      actor: actorOf(event.platform, event.user),
-    });
-    if (r === null) await respond.public({ text: MAYOR_NOT_CONFIGURED });
+    let threadId = event.target.threadId ?? (event.kind === "message" ? event.messageId : undefined);
+    let reply = respond;
+    if (!threadId) {
+      const root = await respond.public({ text: `${event.user.name ?? event.user.id} asked the mayor: ${text}` });
+      threadId = root.threadId ?? root.messageId;
+      const target = { channelId: root.channelId, threadId };
+      reply = { private: respond.private, public: (m) => this.deps.adapter.post(target, m) };
+    }
+    const r = await this.deps.town.mayor({ text, platform: event.platform, channelId: event.target.channelId, threadId, actor: actorOf(event.platform, event.user) });
+    if (r === null) await reply.public({ text: MAYOR_NOT_CONFIGURED });
   }
 
   private async button(event: Extract<Inbound, { kind: "button" }>, respond: Responder): Promise<void> {
@@ -162,10 +169,10 @@ export class Router {
           await town.snoozeEscalation(event.value, 60, actor);
           return void (await respond.public({ text: `Escalation \`${event.value}\` snoozed for 1 hour by ${who}.` }));
         case "mr_approve":
-          await town.decideMerge(event.value, { decision: "approve", actor });
+          await town.decideMerge(event.value, { decision: "approve", actor, memberOf: event.user.memberOf ?? [] });
           return await done(`Merge of ${event.value} approved by ${who}`);
         case "mr_reject":
-          await town.decideMerge(event.value, { decision: "reject", reason: `rejected by ${who}`, actor });
+          await town.decideMerge(event.value, { decision: "reject", reason: `rejected by ${who}`, actor, memberOf: event.user.memberOf ?? [] });
           return await done(`Merge of ${event.value} rejected by ${who}`);
         case "bead_retry":
           await town.retryBead(event.value, actor);

@@ -5,6 +5,7 @@ import { ERROR_STATUS, type ErrorCode, GastownError, errorMessage } from "../cor
 import type {
   AddRigRequest,
   CreateConvoyRequest,
+  MergeDecisionRequest,
   InboundRequest,
   OncallSetRequest,
   RaiseEscalationRequest,
@@ -59,18 +60,13 @@ export const MergeQueueItem = z.looseObject({
 });
 export type MergeQueueItem = z.infer<typeof MergeQueueItem>;
 
-/** Body of `POST /merge-requests/:bead/decision` (not in core/town-api yet). */
-export interface MergeDecision {
-  decision: "approve" | "reject";
-  reason?: string;
-  actor: Actor;
-}
-/** Body of `POST /mayor` (not in core/town-api yet). */
+/** Body of `POST /mayor` (the Worker's MayorRequest). */
 export interface MayorMessage {
   text: string;
   platform: Platform;
   channelId: string;
-  threadId?: string;
+  /** The conversation's thread (for a top-level mention: that message's own id). */
+  threadId: string;
   actor: Actor;
 }
 
@@ -209,7 +205,7 @@ export class TownClient {
   async mergeQueue(): Promise<MergeQueueItem[]> {
     return (await this.call("GET", "/merge-queue", z.object({ items: z.array(MergeQueueItem) }))).items;
   }
-  async decideMerge(beadId: string, d: MergeDecision): Promise<void> {
+  async decideMerge(beadId: string, d: MergeDecisionRequest): Promise<void> {
     await this.call("POST", `/merge-requests/${encodeURIComponent(beadId)}/decision`, Ok, d);
   }
 

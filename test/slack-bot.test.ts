@@ -181,5 +181,33 @@ describe("Slack bot against the fake Slack Web API and a fake town", () => {
     await h.send(eventBody({ type: "app_mention", channel: CH, user: "U0BOB", text: "<@UBOT> can you plan the release?", ts: "1800000000.000400" }, "Ev0MAYOR"));
     await until(() => h.slack.posts().some((m) => m.text.includes("mayor is not configured")), "mayor reply");
     expect(h.town.callsTo("POST", /^\/mayor$/)).toHaveLength(1);
+    // The conversation lives in a thread under the mention itself.
+    expect(h.town.callsTo("POST", /^\/mayor$/)[0]!.body).toMatchObject({ text: "can you plan the release?", channelId: CH, threadId: "1800000000.000400" });
+  });
+
+  it("streams the mayor's reply into its thread as one message, posted once and then edited", async () => {
+    h.town.mayorEnabled = true;
+    await h.send(slashCommandBody({ text: "mayor how is the release going?", channelId: CH, userName: "alice" }));
+    await until(() => h.town.acks.includes(3), "three mayor_reply events projected");
+    const root = h.slack.posts().find((m) => m.text.includes("alice asked the mayor"))!;
+    expect(h.town.callsTo("POST", /^\/mayor$/)[0]!.body).toMatchObject({ threadId: root.ts });
+    const replies = h.slack.posts(root.ts);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.text).toBe("Two beads are open. Both are on track.");
+    expect(replies[0]!.edits).toBe(2);
+  });
+
+  it("Approve on a merge sends the presser's Slack user groups so the town can check approvers", async () => {
+    await addRig(h);
+    const { beadId, ts } = await sling(h, "approve me");
+    h.slack.userGroups.set("S0LEADS", ["U0ALICE", "U0CAROL"]);
+    h.slack.userGroups.set("S0OTHER", ["U0DAVE"]);
+    h.town.emit({ type: "merge_request_updated", beadId, rigId: "rig-app", data: { mergeRequestId: "gt-mr01", sourceBeadId: beadId, branch: `gt/${beadId}`, state: "awaiting_approval", detail: null, diffStat: " a.ts | 2 +-", gates: [{ name: "test", ok: true, exitCode: 0, timedOut: false, output: "" }] } });
+    await until(() => h.slack.posts(ts).some((m) => m.text.includes("awaiting approval")), "approval request");
+    const ask = h.slack.posts(ts).find((m) => m.text.includes("awaiting approval"))!;
+    expect(JSON.stringify(ask.blocks)).toContain("a.ts | 2 +-");
+    await h.send(blockActionBody({ actionId: "mr_approve", value: beadId, channelId: CH, messageTs: ask.ts, threadTs: ts }));
+    await until(() => h.town.callsTo("POST", /decision$/).length === 1, "decision sent");
+    expect(h.town.callsTo("POST", /decision$/)[0]).toMatchObject({ path: `/merge-requests/${beadId}/decision`, body: { decision: "approve", memberOf: ["slack:group:S0LEADS"], actor: { id: "slack:user:U0ALICE" } } });
   });
 });

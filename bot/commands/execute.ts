@@ -16,6 +16,8 @@ export interface CommandContext {
   town: TownClient;
   platform: Platform;
   actor: Actor;
+  /** Groups/roles of the person (`slack:group:S1`), for merge approvals. */
+  memberOf?: string[];
   channelId: string;
   threadId?: string;
   /** The bead of the thread the command was typed in, if any. */
@@ -92,7 +94,7 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
       return [priv(["*Merge queue*", ...items.map((m, i) => `${i + 1}. ${code(m.sourceBeadId)} ${code(m.branch)} — ${m.state.replace(/_/g, " ")}${m.detail ? `: ${m.detail}` : ""}`)].join("\n"))];
     }
     case "merge":
-      await town.decideMerge(cmd.bead, { decision: cmd.decision, reason: cmd.reason, actor });
+      await town.decideMerge(cmd.bead, { decision: cmd.decision, reason: cmd.reason, actor, memberOf: ctx.memberOf ?? [] });
       return [pub(cmd.decision === "approve" ? `Merge of ${code(cmd.bead)} approved.` : `Merge of ${code(cmd.bead)} rejected${cmd.reason ? `: ${cmd.reason}` : "."}`)];
     case "convoy_create": {
       const c = await town.createConvoy({ name: cmd.name, beadIds: cmd.beads, actor });

@@ -128,7 +128,26 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     public: (msg) => post(target, msg),
   });
 
+  // Slack user groups with their members, fetched at most once a minute (merge approvals).
+  let groups: { at: number; list: { id: string; users: string[] }[] } | undefined;
+  const UserGroups = z.looseObject({ usergroups: z.array(z.looseObject({ id: z.string(), users: z.array(z.string()).default([]) })) });
+  const memberOf = async (userId: string): Promise<string[]> => {
+    try {
+      if (!groups || Date.now() - groups.at > 60_000) {
+        groups = { at: Date.now(), list: UserGroups.parse(await client.usergroups.list({ include_users: true })).usergroups };
+      }
+      return groups.list.filter((g) => g.users.includes(userId)).map((g) => `slack:group:${g.id}`);
+    } catch (e) {
+      log.warn("could not list user groups (usergroups:read scope?)", { error: errorMessage(e) });
+      return [];
+    }
+  };
+  /** Groups matter only where the town checks approvers: merge buttons and merge commands. */
+  const needsGroups = (event: Inbound) =>
+    (event.kind === "button" && event.action.startsWith("mr_")) || (event.kind === "command" && /^merge\b/i.test(event.text.trim()));
+
   const dispatch = async (event: Inbound, userId: string): Promise<void> => {
+    if (needsGroups(event)) event.user.memberOf = await memberOf(userId);
     if (!handler) {
       log.warn("inbound before start; dropped", { kind: event.kind });
       return;
@@ -158,7 +177,10 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     // channel+ts names the message itself: Slack retries and the app_mention/message pair
     // of one message collapse to one id in the town's dedupe ledger.
     const base = { platform: "slack" as const, eventId: `msg:${e.channel}:${e.ts}`, user: { id: e.user }, target: { channelId: e.channel, ...(e.thread_ts ? { threadId: e.thread_ts } : {}) } };
-    await dispatch(m.kind === "command" ? { ...base, kind: "command", text: m.text } : { ...base, kind: "message", text: m.text, mentioned: m.mentioned, dm: m.dm }, e.user);
+    await dispatch(
+      m.kind === "command" ? { ...base, kind: "command", text: m.text } : { ...base, kind: "message", text: m.text, mentioned: m.mentioned, dm: m.dm, messageId: e.ts },
+      e.user,
+    );
   };
   app.event("message", async ({ event, context }) => onMessage(event, context.botUserId));
   app.event("app_mention", async ({ event, context }) => onMessage(event, context.botUserId));

@@ -66,6 +66,8 @@ export class FakeSlackApi {
   /** Fraction of calls (0..1) answered 429, picked by `random`. */
   rateLimitFraction = 0;
   retryAfterSec = 1;
+  /** Slack user groups: id -> member user ids (usergroups.list). */
+  readonly userGroups = new Map<string, string[]>();
   /** Only calls of this method are rate limited, when set. */
   rateLimitMethod: string | undefined;
   random: () => number = Math.random;
@@ -268,6 +270,11 @@ export class FakeSlackApi {
         }
         return { ok: true, files: out };
       }
+      case "usergroups.list":
+        return {
+          ok: true,
+          usergroups: [...this.userGroups].map(([id, users]) => ({ id, handle: id.toLowerCase(), name: id, ...(a.include_users === "true" || a.include_users === true ? { users } : {}) })),
+        };
       case "users.info":
         return { ok: true, user: { id: str("user"), name: `user-${str("user")}`, real_name: `User ${str("user")}` } };
       case "conversations.info":

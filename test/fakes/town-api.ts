@@ -14,6 +14,7 @@ import {
   BindThreadRequest,
   CreateConvoyRequest,
   InboundRequest,
+  MergeDecisionRequest,
   NudgeRequest,
   OncallSetRequest,
   RaiseEscalationRequest,
@@ -39,8 +40,8 @@ interface Held {
   reached: () => void;
 }
 
-const Decision = z.object({ decision: z.enum(["approve", "reject"]), reason: z.string().optional(), actor: z.unknown() });
-const Mayor = z.object({ text: z.string().min(1), platform: z.string(), channelId: z.string(), threadId: z.string().optional(), actor: z.unknown() });
+const Decision = MergeDecisionRequest;
+const Mayor = z.object({ text: z.string().min(1), platform: z.enum(["slack", "discord", "console"]), channelId: z.string().min(1), threadId: z.string().min(1), actor: z.unknown() });
 
 export class FakeTownApi {
   readonly token: string;
@@ -56,6 +57,7 @@ export class FakeTownApi {
   readonly acks: number[] = [];
   /** When set, POST /mayor answers with this conversation; else 404 (no mayor yet). */
   mayorEnabled = false;
+  private mayorTurns = 0;
   /** Answers 404 on POST /notifications/failed when false. */
   notificationRoute = true;
   readonly failures: unknown[] = [];
@@ -302,8 +304,14 @@ export class FakeTownApi {
       return [200, { ok: true }];
     }
     if (method === "POST" && path === "/mayor") {
-      Mayor.parse(body);
-      return this.mayorEnabled ? [202, { conversationId: "conv-1" }] : [404, { error: { code: "not_found", message: "no mayor" } }];
+      const r = Mayor.parse(body);
+      if (!this.mayorEnabled) return [404, { error: { code: "not_found", message: "no mayor" } }];
+      this.mayorTurns += 1;
+      const base = { conversationId: "conv-1", turnId: `turn-${this.mayorTurns}`, platform: r.platform, channelId: r.channelId, threadId: r.threadId };
+      this.emit({ type: "mayor_reply", data: { ...base, text: "", working: "looking at the town…", done: false } });
+      this.emit({ type: "mayor_reply", data: { ...base, text: "Two beads are open.", working: null, done: false } });
+      this.emit({ type: "mayor_reply", data: { ...base, text: "Two beads are open. Both are on track.", working: null, done: true } });
+      return [202, { conversationId: "conv-1" }];
     }
     if (method === "POST" && path === "/chat/channels") {
       const r = BindChannelRequest.parse(body);
