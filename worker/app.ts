@@ -14,6 +14,7 @@ import { convoyRoutes } from "./routes/convoys";
 import { escalationRoutes, oncallRoutes } from "./routes/escalations";
 import { eventRoutes } from "./routes/events";
 import { mayorRoutes } from "./routes/mayor";
+import { mergeQueueRoutes, mergeRequestRoutes } from "./routes/merge-requests";
 import { rigRoutes } from "./routes/rigs";
 import { workRoutes } from "./routes/work";
 
@@ -47,6 +48,8 @@ export function createApp(log: Logger = createLogger({ scope: "api" })) {
   app.route("/towns/:town/agents", agentSelfRoutes);
   app.route("/towns/:town/events", eventRoutes);
   app.route("/towns/:town/mayor", mayorRoutes);
+  app.route("/towns/:town/merge-queue", mergeQueueRoutes);
+  app.route("/towns/:town/merge-requests", mergeRequestRoutes);
   app.route("/towns/:town", workRoutes);
   app.route("/towns/:town", deliveryRoutes);
   return app;

@@ -1,6 +1,7 @@
 import type { AgentRuntime, Logger } from "../../core/ports";
 import type { TownDb } from "../../db/client";
 import type { Env } from "../env";
+import { runRefinery } from "../refinery/pass";
 import type { ReconcileContext } from "./context";
 import { type ReconcileResult, reconcile } from "./reconcile";
 import { armAlarm } from "./schedule";
@@ -32,9 +33,16 @@ export function reconcileContext(host: ReconcilerHost, policy: ReconcilePolicy =
   };
 }
 
-/** TownDO.alarm(): one pass, then the alarm set for the next one (never later than one already asked for). */
+/**
+ * TownDO.alarm(): one reconciler pass, then the refinery's pass (worker/refinery), then the
+ * alarm set for the next one (never later than one already asked for).
+ */
 export async function runReconcilerAlarm(host: ReconcilerHost, now: number, policy: ReconcilePolicy = DEFAULT_POLICY): Promise<ReconcileResult> {
   const result = await reconcile(reconcileContext(host, policy), now);
-  await armAlarm(host.storage, result.nextAlarmAt);
+  const refinery = await runRefinery({ db: host.db, runtime: host.runtime, log: host.log.child("refinery"), now: () => Math.max(now, Date.now()) });
+  // A merge that closed a bead released its polecat: the reconciler has work right away.
+  const refineryAt = refinery.changed ? Math.max(now, Date.now()) : refinery.nextAlarmAt;
+  const next = result.nextAlarmAt === null ? refineryAt : refineryAt === null ? result.nextAlarmAt : Math.min(result.nextAlarmAt, refineryAt);
+  await armAlarm(host.storage, next);
   return result;
 }

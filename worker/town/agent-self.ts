@@ -6,8 +6,10 @@ import { getAgent, setAgentStatus } from "../../db/agents";
 import { getBead, updateBead } from "../../db/beads";
 import { type Escalation, raiseEscalation } from "../../db/escalations";
 import { inbox, type Mail, markDelivered, markRead } from "../../db/mail";
+import { submitMergeRequestIn } from "../../db/merge-requests";
 import { appendBeadEvent } from "../../db/outbox";
 import { inTransaction } from "../../db/tx";
+import { submitExitedWork } from "../refinery/submit";
 import type { TownContext } from "./context";
 
 /**
@@ -17,12 +19,20 @@ import type { TownContext } from "./context";
 
 const asActor = (agentId: string): Actor => ({ kind: "agent", id: agentId });
 
-/** Lifecycle callback from the container: started -> working, idle -> idle, exited -> exited. */
+/**
+ * Lifecycle callback from the container: started -> working, idle -> idle, exited -> exited.
+ * A polecat that exits cleanly with commits on its branch (the container reports
+ * `commitsAhead`) without calling gt_done has its work queued for the refinery all the same.
+ */
 export function agentLifecycle(t: TownContext, agentId: string, req: z.output<typeof AgentLifecycleRequest>): Agent {
   const status = req.event === "started" ? "working" : req.event;
   const detail =
     req.event === "exited" ? [`exit code ${req.exitCode ?? "unknown"}`, req.detail].filter(Boolean).join(": ") : (req.detail ?? req.event);
-  return setAgentStatus(t.db, agentId, status, detail, asActor(agentId), t.now());
+  const now = t.now();
+  return inTransaction(t.db, () => {
+    if (req.event === "exited") submitExitedWork(t.db, agentId, { exitCode: req.exitCode ?? null, commitsAhead: req.commitsAhead ?? 0 }, now);
+    return setAgentStatus(t.db, agentId, status, detail, asActor(agentId), now);
+  });
 }
 
 /** The bead on the agent's hook; `conflict` when it has none. */
@@ -33,8 +43,9 @@ function hookedBead(t: TownContext, agentId: string): Bead {
 }
 
 /**
- * gt_done: the agent says its bead's work is finished. The bead moves to `review` (the
- * refinery's queue) and the summary and branch are kept in the bead's audit trail.
+ * gt_done: the agent says its bead's work is finished. The bead moves to `review` and its
+ * branch `gt/<bead>` enters the rig's merge queue (a merge request; the refinery takes it on
+ * the next alarm); the summary and branch are kept in the bead's audit trail.
  */
 export function agentDone(t: TownContext, agentId: string, req: z.output<typeof AgentDoneRequest>): Bead {
   const bead = hookedBead(t, agentId);
@@ -42,7 +53,10 @@ export function agentDone(t: TownContext, agentId: string, req: z.output<typeof 
   const now = t.now();
   return inTransaction(t.db, () => {
     appendBeadEvent(t.db, bead.id, "done", asActor(agentId), { summary: req.summary, branch: req.branch ?? null }, now);
-    return updateBead(t.db, bead.id, { status: "review", actor: asActor(agentId) }, now);
+    // Work outside any rig has no branch to merge: it only waits for review.
+    if (bead.rigId === null) return updateBead(t.db, bead.id, { status: "review", actor: asActor(agentId) }, now);
+    submitMergeRequestIn(t.db, { sourceBeadId: bead.id, agentId, summary: req.summary, actor: asActor(agentId) }, now);
+    return getBead(t.db, bead.id);
   });
 }
 

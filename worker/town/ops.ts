@@ -7,6 +7,7 @@ import { controlOps } from "./control-ops";
 import { convoyOps } from "./convoy-ops";
 import { escalationOps } from "./escalation-ops";
 import { mailOps } from "./mail-ops";
+import { mergeOps } from "./merge-ops";
 import { rigOps } from "./rig-ops";
 import { workOps } from "./work-ops";
 
@@ -21,6 +22,7 @@ export const townOps = {
   ...workOps,
   ...convoyOps,
   ...mailOps,
+  ...mergeOps,
   ...escalationOps,
   ...chatOps,
   ...controlOps,
