@@ -94,15 +94,29 @@ export const Approver = z.union([
 ]);
 export type Approver = z.infer<typeof Approver>;
 
+/** Rig settings without defaults: the shape of a partial update (absent = unchanged). */
+export const RigConfigPatch = z
+  .object({
+    maxPolecats: z.number().int().min(0).max(64),
+    agent: AgentKind,
+    qualityGates: z.array(QualityGate).max(20),
+    mergePolicy: MergePolicy,
+    /** Who may press Approve / Reject on this rig's merges. */
+    approvers: z.array(Approver).min(1).max(50),
+    /** Minutes without a heartbeat before the witness calls an agent stalled. */
+    staleAfterMin: z.number().int().positive().max(24 * 60),
+  })
+  .partial();
+export type RigConfigPatch = z.infer<typeof RigConfigPatch>;
+
+const F = RigConfigPatch.shape;
 export const RigConfig = z.object({
-  maxPolecats: z.number().int().min(0).max(64).default(3),
-  agent: AgentKind.default("claude"),
-  qualityGates: z.array(QualityGate).max(20).default([]),
-  mergePolicy: MergePolicy.default("auto"),
-  /** Who may press Approve / Reject on this rig's merges. */
-  approvers: z.array(Approver).min(1).max(50).default(["channel"]),
-  /** Minutes without a heartbeat before the witness calls an agent stalled. */
-  staleAfterMin: z.number().int().positive().max(24 * 60).default(10),
+  maxPolecats: F.maxPolecats.unwrap().default(3),
+  agent: F.agent.unwrap().default("claude"),
+  qualityGates: F.qualityGates.unwrap().default([]),
+  mergePolicy: F.mergePolicy.unwrap().default("auto"),
+  approvers: F.approvers.unwrap().default(["channel"]),
+  staleAfterMin: F.staleAfterMin.unwrap().default(10),
 });
 export type RigConfig = z.infer<typeof RigConfig>;
 

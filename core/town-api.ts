@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Actor, BeadStatus, BeadType, DepType, Priority, RigConfig, Severity, WorkBeadType } from "./domain";
+import { Actor, BeadStatus, BeadType, DepType, Priority, RigConfigPatch, Severity, WorkBeadType } from "./domain";
 import { BeadId, RigName } from "./ids";
 
 /**
@@ -21,14 +21,14 @@ export const AddRigRequest = z.object({
     .refine((u) => !/^https?:\/\/[^/@]+:[^/@]+@/.test(u), "put credentials in configuration, not in the URL"),
   defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).default("main"),
   beadPrefix: z.string().regex(/^[a-z][a-z0-9]{0,7}$/).optional(),
-  config: RigConfig.partial().optional(),
+  config: RigConfigPatch.optional(),
   actor: Actor,
 });
 export type AddRigRequest = z.input<typeof AddRigRequest>;
 
 export const UpdateRigRequest = z.object({
   defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).optional(),
-  config: RigConfig.partial().optional(),
+  config: RigConfigPatch.optional(),
   actor: Actor,
 });
 

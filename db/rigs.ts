@@ -108,11 +108,8 @@ export function updateRig(db: TownDb, idOrName: string, input: z.input<typeof Up
   const req = parseInput(UpdateRigRequest, input, "rig update");
   return inTransaction(db, () => {
     const current = getRig(db, idOrName);
-    // RigConfig.partial() still fills defaults for absent keys (zod 4), so only the keys the
-    // caller actually sent may override the current config. Pass the raw body, not a parse.
-    const sent = new Set(Object.keys(input.config ?? {}));
-    const patch = Object.fromEntries(Object.entries(req.config ?? {}).filter(([k]) => sent.has(k)));
-    const config = RigConfig.parse({ ...current.config, ...patch });
+    // The patch has no defaults: keys it leaves out keep their current values.
+    const config = RigConfig.parse({ ...current.config, ...req.config });
     const row = db
       .update(rigs)
       .set({ defaultBranch: req.defaultBranch ?? current.defaultBranch, config })

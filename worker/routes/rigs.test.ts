@@ -18,10 +18,7 @@ describe("/towns/:town/rigs", () => {
     expect(await ok("GET", `/towns/${town}/rigs`)).toEqual({ rigs: [] });
   });
 
-  // Known bug, outside the API layer: core/town-api UpdateRigRequest uses RigConfig.partial(),
-  // and zod 4 still applies the inner defaults, so a partial config resets the fields it
-  // leaves out (maxPolecats back to 3 here). `it.fails` turns red once that is fixed.
-  it.fails("keeps the config fields a partial update leaves out", async () => {
+  it("keeps the config fields a partial update leaves out", async () => {
     const town = newTown();
     await ok("POST", `/towns/${town}/rigs`, { ...web, config: { maxPolecats: 2 } });
     const updated = await ok<{ rig: Rig }>("PATCH", `/towns/${town}/rigs/web`, { config: { mergePolicy: "approve" }, actor: alice });
