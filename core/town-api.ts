@@ -90,6 +90,8 @@ export const SlingRequest = z
     type: WorkBeadType.default("task"),
     priority: Priority.default("P2"),
     labels: z.array(Label).max(20).default([]),
+    /** Idempotency key (e.g. the chat event id): a retried sling returns the first result. */
+    requestId: z.string().min(1).max(200).optional(),
     actor: Actor,
   })
   .refine((s) => (s.beadId === undefined) !== (s.title === undefined), "give either a title or a beadId");

@@ -7,6 +7,19 @@ import { getAgent, listAgents, unhook } from "./agents";
 import { ALICE, allEvents, catchGastown, counts, withTown } from "./test-helpers";
 
 describe("sling", () => {
+  it("answers a retried sling (same request id) with the first bead instead of a second one", async () => {
+    await withTown((db) => {
+      addRig(db, { name: "web", gitUrl: "https://example.com/web.git", actor: ALICE }, 1);
+      const first = sling(db, { rig: "web", title: "Fix login", requestId: "slack:Ev123", actor: ALICE }, 2);
+      const again = sling(db, { rig: "web", title: "Fix login", requestId: "slack:Ev123", actor: ALICE }, 3);
+      expect(first.created).toBe(true);
+      expect(again).toMatchObject({ created: false, bead: { id: first.bead.id } });
+      expect(allEvents(db).filter((e) => e.type === "bead_created")).toHaveLength(1);
+      const other = sling(db, { rig: "web", title: "Fix login", requestId: "slack:Ev124", actor: ALICE }, 4);
+      expect(other.bead.id).not.toBe(first.bead.id);
+    });
+  });
+
   it("creates a bead and hooks it to a new polecat, announcing bead_created then bead_hooked", async () => {
     await withTown((db) => {
       const rig = addRig(db, { name: "web.app", gitUrl: "https://git.example/web.git", actor: ALICE }, 1);

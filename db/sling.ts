@@ -1,15 +1,16 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import { z } from "zod";
-import { type Actor, Agent, Bead, WorkBeadType } from "../core/domain";
+import { type Actor, Agent, Bead, type Rig, WorkBeadType } from "../core/domain";
 import { conflict } from "../core/errors";
 import { SlingRequest } from "../core/town-api";
-import { ensurePolecatFor, hookBeadIn } from "./agents";
+import { ensurePolecatFor, findAgent, hookBeadIn } from "./agents";
 import type { TownDb } from "./client";
 import { createBeadIn, requireBeadRow, toBead } from "./bead-rows";
 import { parseInput } from "./input";
 import { appendBeadEvent, appendTownEvent } from "./outbox";
 import { readyQueue } from "./ready";
 import { getRig } from "./rigs";
+import { getMeta, setMeta } from "./town-meta";
 import { beadDeps, beads } from "./schema";
 import { inTransaction } from "./tx";
 
@@ -66,28 +67,45 @@ export function sling(db: TownDb, input: SlingRequest, now: number): SlingResult
   const req = parseInput(SlingRequest, input, "sling");
   return inTransaction(db, () => {
     const rig = getRig(db, req.rig);
-    const created = req.beadId === undefined;
-    const bead =
-      req.beadId !== undefined
-        ? takeBead(db, req.beadId, rig.id, req.actor, now)
-        : createBeadIn(
-            db,
-            { type: req.type, title: req.title ?? "", body: req.body, priority: req.priority, labels: req.labels, rigId: rig.id },
-            req.actor,
-            now,
-          );
-    // A bead sling just created has no dependencies yet, so only a taken bead can be blocked.
-    const blocked = !created && isBlocked(db, bead.id);
-    const agent = blocked ? null : ensurePolecatFor(db, rig, req.actor, now);
-    if (agent === null) {
-      const queuedReason = blocked ? "blocked" : "no_free_polecat";
-      appendBeadEvent(db, bead.id, "queued", req.actor, { reason: queuedReason }, now);
-      appendTownEvent(db, { type: "bead_updated", beadId: bead.id, rigId: rig.id, actor: req.actor, data: { bead, changed: ["queued"] } }, now);
-      return { bead, agent: null, queued: true, queuedReason, created };
-    }
-    const hooked = hookBeadIn(db, agent.id, bead.id, req.actor, now);
-    return { bead: toBead(requireBeadRow(db, bead.id)), agent: hooked, queued: false, queuedReason: null, created };
+    // A retried request (same idempotency key) answers with what the first one did.
+    const key = req.requestId === undefined ? null : `sling:${req.requestId}`;
+    const earlier = key === null ? undefined : getMeta(db, key);
+    if (earlier !== undefined) return repeatResult(db, earlier);
+    const result = slingIn(db, req, rig, now);
+    if (key !== null) setMeta(db, key, result.bead.id);
+    return result;
   });
+}
+
+/** The answer to a repeated sling: the bead the first request made, as it is now. */
+function repeatResult(db: TownDb, beadId: string): SlingResult {
+  const bead = toBead(requireBeadRow(db, beadId));
+  const agent = bead.assignee ? (findAgent(db, bead.assignee) ?? null) : null;
+  return { bead, agent, queued: agent === null && bead.status === "open", queuedReason: null, created: false };
+}
+
+function slingIn(db: TownDb, req: z.output<typeof SlingRequest>, rig: Rig, now: number): SlingResult {
+  const created = req.beadId === undefined;
+  const bead =
+    req.beadId !== undefined
+      ? takeBead(db, req.beadId, rig.id, req.actor, now)
+      : createBeadIn(
+          db,
+          { type: req.type, title: req.title ?? "", body: req.body, priority: req.priority, labels: req.labels, rigId: rig.id },
+          req.actor,
+          now,
+        );
+  // A bead sling just created has no dependencies yet, so only a taken bead can be blocked.
+  const blocked = !created && isBlocked(db, bead.id);
+  const agent = blocked ? null : ensurePolecatFor(db, rig, req.actor, now);
+  if (agent === null) {
+    const queuedReason = blocked ? "blocked" : "no_free_polecat";
+    appendBeadEvent(db, bead.id, "queued", req.actor, { reason: queuedReason }, now);
+    appendTownEvent(db, { type: "bead_updated", beadId: bead.id, rigId: rig.id, actor: req.actor, data: { bead, changed: ["queued"] } }, now);
+    return { bead, agent: null, queued: true, queuedReason, created };
+  }
+  const hooked = hookBeadIn(db, agent.id, bead.id, req.actor, now);
+  return { bead: toBead(requireBeadRow(db, bead.id)), agent: hooked, queued: false, queuedReason: null, created };
 }
 
 /**
