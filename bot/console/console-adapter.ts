@@ -16,9 +16,18 @@ export interface ConsoleAdapterConfig {
   channel?: string;
 }
 
+/** A message as the console chat holds it (the transcript). */
+export interface ConsoleMessage {
+  ref: ChatMessageRef;
+  text: string;
+  edits: number;
+}
+
 /** The local console chat: channels, threads, buttons as numbered choices. */
 export interface ConsoleAdapter extends ChatAdapter {
   readonly platform: "console";
+  /** Every public message so far, oldest first, with its latest content (demo transcripts, tests). */
+  transcript(): ConsoleMessage[];
   /** Resolves when every line typed so far has been handled (tests). */
   idle(): Promise<void>;
 }
@@ -51,6 +60,9 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
   let rl: Interface | undefined;
   let lastButtons: { ref: ChatMessageRef; buttons: ChatButton[] } | undefined;
   const threads: Thread[] = [];
+  const transcript: ConsoleMessage[] = [];
+  const plain = (msg: ChatMessage) =>
+    [msg.text, msg.card?.title, msg.card?.body, ...(msg.card?.fields ?? []).map((f) => `${f.name}: ${f.value}`), msg.terminal?.text].filter((x): x is string => !!x).join("\n");
   let chain: Promise<void> = Promise.resolve();
 
   const write = (s: string) => out.write(`${s}\n`);
@@ -80,6 +92,7 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     seq += 1;
     const ref = { channelId: t.channelId, messageId: `m${seq}`, ...(t.threadId ? { threadId: t.threadId } : {}) };
     render(`${where(t)} gastown (${ref.messageId}):`, msg, ref);
+    transcript.push({ ref, text: plain(msg), edits: 0 });
     return ref;
   };
   const responder = (t: ChatTarget): Responder => ({
@@ -154,15 +167,23 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
       rl?.close();
       await chain;
     },
+    transcript: () => transcript.map((m) => ({ ...m })),
     idle: () => (pending === 0 ? Promise.resolve() : new Promise((r) => idleWaiters.push(r))),
     post,
     async update(ref, msg) {
+      const m = transcript.find((x) => x.ref.messageId === ref.messageId);
+      if (m) {
+        m.text = plain(msg);
+        m.edits += 1;
+      }
       render(`${where(ref)} gastown (${ref.messageId}, edited):`, msg, ref);
     },
     async uploadImage(t, png, filename, title) {
       seq += 1;
       write(`${where(t)} gastown (m${seq}): 🖼 ${title} — ${filename}, ${png.length} bytes`);
-      return { channelId: t.channelId, messageId: `m${seq}`, ...(t.threadId ? { threadId: t.threadId } : {}) };
+      const ref = { channelId: t.channelId, messageId: `m${seq}`, ...(t.threadId ? { threadId: t.threadId } : {}) };
+      transcript.push({ ref, text: `[image ${filename}: ${title}]`, edits: 0 });
+      return ref;
     },
     async openThread(ref, name) {
       const t = { channelId: ref.channelId, threadId: ref.messageId, name };

@@ -114,16 +114,15 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   };
 
   const responder = (target: ChatTarget, userId: string): Responder => ({
+    // Ephemeral replies are not channel posts (their own, higher rate tier): not paced per channel.
     private: async (msg) => {
       const p = renderSlack(msg)[0];
       if (!p) return;
-      await queue.run(target.channelId, async () => {
-        try {
-          await client.chat.postEphemeral({ channel: target.channelId, user: userId, text: p.text, blocks: p.blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}) });
-        } catch (e) {
-          throw slackError("chat.postEphemeral", e);
-        }
-      });
+      try {
+        await client.chat.postEphemeral({ channel: target.channelId, user: userId, text: p.text, blocks: p.blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}) });
+      } catch (e) {
+        throw slackError("chat.postEphemeral", e);
+      }
     },
     public: (msg) => post(target, msg),
   });
