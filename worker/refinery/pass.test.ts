@@ -60,7 +60,7 @@ describe("refinery: the merge queue", () => {
       const w = await k.work("fix login");
       const mr = k.done(w.beadId);
       const noise = Array.from({ length: 5_000 }, (_, i) => `ok ${i} - some passing test`).join("\n");
-      k.runtime.then(gateFailed("test", `${noise}\nFAIL src/login.test.ts\n  expected 200, got 500\n`, 1));
+      k.runtime.answer(gateFailed("test", `${noise}\nFAIL src/login.test.ts\n  expected 200, got 500\n`, 1));
       const report = await k.refine();
       expect(report).toMatchObject({ runs: 1, refused: 1, merged: 0 });
       const ev = k.mergeEvents(mr).at(-1)?.data;
@@ -93,7 +93,7 @@ describe("refinery: the merge queue", () => {
     await withRefinery({}, async (k) => {
       const w = await k.work("rename config");
       const mr = k.done(w.beadId);
-      k.runtime.then(conflicted(["src/config.ts", "README.md"]));
+      k.runtime.answer(conflicted(["src/config.ts", "README.md"]));
       await k.refine();
       const ev = k.mergeEvents(mr).at(-1)?.data;
       expect(ev).toMatchObject({ state: "conflict", conflicts: ["src/config.ts", "README.md"] });
@@ -108,7 +108,7 @@ describe("refinery: the merge queue", () => {
       const w = await k.work("flaky fix");
       const mr = k.done(w.beadId);
       for (let i = 1; i <= DEFAULT_REFINERY_POLICY.maxAttempts; i++) {
-        k.runtime.then(gateFailed("test", `failure number ${i}`));
+        k.runtime.answer(gateFailed("test", `failure number ${i}`));
         await k.refine();
         if (i < DEFAULT_REFINERY_POLICY.maxAttempts) {
           expect(listEscalations(k.db)).toEqual([]);
@@ -134,7 +134,7 @@ describe("refinery: the merge queue", () => {
     await withRefinery({}, async (k) => {
       const w = await k.work("fix login");
       const mr = k.done(w.beadId);
-      k.runtime.then(new GastownError("runtime_failed", "container unreachable"));
+      k.runtime.answer(new GastownError("runtime_failed", "container unreachable"));
       const first = await k.refine();
       expect(first.retried).toBe(1);
       expect(first.nextAlarmAt).toBe(k.clock.now() + DEFAULT_REFINERY_POLICY.errorBackoffMs);
@@ -254,7 +254,7 @@ describe("refinery: approve policy", () => {
       const mr = k.done(w.beadId);
       await k.refine();
       decideMerge(k.db, mr, { decision: "approve", actor: ALICE }, k.clock.tick());
-      k.runtime.then(gateFailed("test", "broken by a newer commit on main"));
+      k.runtime.answer(gateFailed("test", "broken by a newer commit on main"));
       await k.refine();
       expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "rejected", approvedBy: ALICE.id });
       expect(inbox(k.db, w.agentId)[0]?.body).toContain("broken by a newer commit on main");
@@ -267,7 +267,7 @@ describe("refinery: bounded texts", () => {
     await withRefinery({}, async (k) => {
       const w = await k.work("big change");
       const mr = k.done(w.beadId);
-      k.runtime.then(mergeResult({ diffStat: "x".repeat(50_000) }));
+      k.runtime.answer(mergeResult({ diffStat: "x".repeat(50_000) }));
       await k.refine();
       expect(mergeRequestView(k.db, mr).diffStat.length).toBeLessThan(DIFFSTAT_CHARS + 100);
     });

@@ -66,7 +66,7 @@ export class ScriptedMergeRuntime extends FakeRuntime {
   private readonly inFlight = new Map<string, number>();
 
   /** Answer these next, in order (an Error is thrown instead, like an unreachable container). */
-  then(...results: Array<MergeResult | Error>): this {
+  answer(...results: Array<MergeResult | Error>): this {
     this.script.push(...results);
     return this;
   }
