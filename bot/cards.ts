@@ -11,6 +11,7 @@ const STATUS_TONE: Record<BeadStatus, ChatCard["tone"]> = {
   hooked: "info",
   in_progress: "info",
   review: "warning",
+  parked: "warning",
   closed: "good",
 };
 
@@ -19,6 +20,7 @@ const STATUS_LABEL: Record<BeadStatus, string> = {
   hooked: "hooked",
   in_progress: "in progress",
   review: "in review",
+  parked: "parked",
   closed: "closed",
 };
 

@@ -20,9 +20,10 @@ export type WorkBeadType = z.infer<typeof WorkBeadType>;
 
 /**
  * open: waiting (ready when unblocked); hooked: on an agent's hook, not yet running;
- * in_progress: an agent works on it; review: in the refinery's merge queue; closed: done.
+ * in_progress: an agent works on it; review: in the refinery's merge queue; parked: stopped
+ * by a person and held out of the ready queue until slung again; closed: done.
  */
-export const BeadStatus = z.enum(["open", "hooked", "in_progress", "review", "closed"]);
+export const BeadStatus = z.enum(["open", "hooked", "in_progress", "review", "parked", "closed"]);
 export type BeadStatus = z.infer<typeof BeadStatus>;
 
 /** P0 is the most urgent. Stored as the integer 0..4. */

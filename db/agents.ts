@@ -188,9 +188,9 @@ export function hookBead(db: TownDb, agentId: string, beadId: string, actor: Act
 
 /**
  * Takes the bead off an agent's hook; an unfinished bead goes back to `open` (and so back
- * into the ready queue) with no assignee. Returns the agent; no hook changes nothing.
+ * into the ready queue), or to `parked` when a person stopped it, with no assignee. Returns the agent; no hook changes nothing.
  */
-export function unhook(db: TownDb, agentId: string, actor: Actor, now: number, reason: string | null = null): Agent {
+export function unhook(db: TownDb, agentId: string, actor: Actor, now: number, reason: string | null = null, opts: { park?: boolean } = {}): Agent {
   return inTransaction(db, () => {
     const agent = getAgent(db, agentId);
     const beadId = agent.hookedBeadId;
@@ -200,7 +200,9 @@ export function unhook(db: TownDb, agentId: string, actor: Actor, now: number, r
     const bead = requireBeadRow(db, beadId);
     appendBeadEvent(db, beadId, "unhooked", actor, { agentId, reason }, now);
     if (bead.status !== "closed") {
-      const reopened = db.update(beads).set({ status: "open", assignee: null, updatedAt: now }).where(eq(beads.id, beadId)).returning().get();
+      // Parked work stays out of the ready queue until a person slings it again.
+      const status = opts.park ? "parked" : "open";
+      const reopened = db.update(beads).set({ status, assignee: null, updatedAt: now }).where(eq(beads.id, beadId)).returning().get();
       if (reopened) {
         const b = toBead(reopened);
         appendTownEvent(db, { type: "bead_updated", beadId, rigId: b.rigId, actor, data: { bead: b, changed: ["status", "assignee"] } }, now);

@@ -53,7 +53,11 @@ function isBlocked(db: TownDb, beadId: string): boolean {
 function takeBead(db: TownDb, beadId: string, rigId: string, actor: Actor, now: number): Bead {
   const row = requireBeadRow(db, beadId);
   if (!WorkBeadType.safeParse(row.type).success) throw conflict(`${beadId} is a ${row.type}, not work that can be slung`);
-  if (row.status !== "open") throw conflict(`${beadId} is ${row.status}; only open beads can be slung`);
+  if (row.status !== "open" && row.status !== "parked") throw conflict(`${beadId} is ${row.status}; only open or parked beads can be slung`);
+  if (row.status === "parked") {
+    db.update(beads).set({ status: "open", updatedAt: now }).where(eq(beads.id, beadId)).run();
+    appendBeadEvent(db, beadId, "unparked", actor, {}, now);
+  }
   if (row.rigId !== null && row.rigId !== rigId) throw conflict(`${beadId} belongs to another rig`);
   if (row.rigId === null) {
     db.update(beads).set({ rigId, updatedAt: now }).where(eq(beads.id, beadId)).run();

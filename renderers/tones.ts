@@ -50,6 +50,7 @@ export const BEAD_STATUS_TONE: Readonly<Record<BeadStatus, Tone>> = {
   hooked: "info",
   in_progress: "info",
   review: "warning",
+  parked: "warning",
   closed: "good",
 };
 
@@ -78,6 +79,7 @@ export const BEAD_STATUS_LABEL: Readonly<Record<BeadStatus, string>> = {
   hooked: "Hooked",
   in_progress: "In progress",
   review: "In review",
+  parked: "Parked",
   closed: "Closed",
 };
 

@@ -41,9 +41,17 @@ describe("/towns/:town/agents (bot)", () => {
     expect(agent).toMatchObject({ status: "exited", hookedBeadId: null });
     const stops = await runInDurableObject(stub(town), (instance) => (instance.runtime as FakeRuntime).callsOf("stop"));
     expect(stops[0]).toEqual({ op: "stop", agentId });
-    // The bead went back to the queue (the reconciler may already have handed it out again).
+    // The bead is parked: held out of the ready queue, so the reconciler does not restart it.
     const { events } = await ok<{ events: Array<{ kind: string; data: Record<string, unknown> }> }>("GET", `/towns/${town}/beads/${bead.id}/events`);
     expect(events).toContainEqual(expect.objectContaining({ kind: "unhooked", data: { agentId, reason: "stopped by alice" } }));
+    await runInDurableObject(stub(town), async (instance) => {
+      await instance.alarm();
+    });
+    expect(await ok("GET", `/towns/${town}/beads/${bead.id}`)).toMatchObject({ bead: { status: "parked", assignee: null } });
+    expect(await ok("GET", `/towns/${town}/ready`)).toEqual({ beads: [] });
+    // Slinging it again takes it back to work.
+    const again = await ok<{ bead: { id: string; status: string } }>("POST", `/towns/${town}/sling`, { rig: "web", beadId: bead.id, actor: alice }, 201);
+    expect(again.bead).toMatchObject({ id: bead.id, status: "hooked" });
   });
 
   it("refuses an empty nudge with 400 and sends nothing", async () => {

@@ -57,7 +57,8 @@ export async function peekAgent(t: TownContext, target: string): Promise<Snapsho
 
 /**
  * Stops the target agent's process and takes the bead off its hook (otherwise GUPP would
- * have the reconciler start it again). The bead goes back to `open`.
+ * have the reconciler start it again). The bead is `parked`: out of the ready queue until a
+ * person slings it again (`/gt sling <bead>`).
  */
 export async function stopAgent(t: TownContext, target: string, actor: Actor): Promise<Agent> {
   const runtime = runtimeOf(t);
@@ -65,7 +66,7 @@ export async function stopAgent(t: TownContext, target: string, actor: Actor): P
   await viaRuntime(`stop ${agent.id}`, () => runtime.stop(agent.id));
   const now = t.now();
   return inTransaction(t.db, () => {
-    unhook(t.db, agent.id, actor, now, `stopped by ${actor.name ?? actor.id}`);
+    unhook(t.db, agent.id, actor, now, `stopped by ${actor.name ?? actor.id}`, { park: true });
     return setAgentStatus(t.db, agent.id, "exited", "stopped", actor, now);
   });
 }
