@@ -174,6 +174,19 @@ export const escalations = sqliteTable(
     reescalations: integer("reescalations").notNull().default(0),
     nextDeadlineAt: integer("next_deadline_at"),
     createdAt: integer("created_at").notNull(),
+    /** Who the latest ping went to (or will go to, while held); null on rows from before routing was stored. */
+    targets: json<string[]>("targets"),
+    /** The on-call entry and rotation shift that served the latest ping (the next ping moves on from it). */
+    route: json<{ scope: string; severity: string; shift: number | null }>("route"),
+    /** Quiet hours: the ping waits until then (low and medium only). */
+    heldUntil: integer("held_until"),
+    snoozedUntil: integer("snoozed_until"),
+    snoozedBy: text("snoozed_by"),
+    /** Seq of the latest ping event (escalation_raised / escalation_reescalated): the one a failure report retries. */
+    pingSeq: integer("ping_seq"),
+    /** Failed deliveries of the latest ping and when it is re-sent. */
+    pingFailures: integer("ping_failures").notNull().default(0),
+    pingRetryAt: integer("ping_retry_at"),
   },
   (t) => [index("escalations_due").on(t.ackedAt, t.nextDeadlineAt)],
 );
@@ -186,9 +199,21 @@ export const oncall = sqliteTable(
     severity: text("severity").notNull(),
     targets: json<string[]>("targets").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** Optional rotation: target sets that take turns on a fixed period from a start time. */
+    rotation: json<{ shifts: string[][]; startsAt: number; everyMs: number }>("rotation"),
   },
   (t) => [primaryKey({ columns: [t.scope, t.severity] })],
 );
+
+/** Quiet hours (`*` for the whole town, else a rig id): low and medium pings wait until they end. */
+export const quietHours = sqliteTable("quiet_hours", {
+  scope: text("scope").primaryKey(),
+  /** Local wall-clock `HH:MM` in `timeZone`; a window with start > end crosses midnight. */
+  start: text("start").notNull(),
+  end: text("end").notNull(),
+  timeZone: text("time_zone").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
 
 export const mail = sqliteTable(
   "mail",
