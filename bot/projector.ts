@@ -1,6 +1,6 @@
-import type { ChatAdapter, ChatMessageRef, ChatTarget } from "../core/chat";
+import type { ChatAdapter, ChatMessage, ChatMessageRef, ChatTarget } from "../core/chat";
 import type { Bead } from "../core/domain";
-import { errorMessage } from "../core/errors";
+import { errorMessage, isGastownError } from "../core/errors";
 import type { TownEvent, TownEventOf } from "../core/events";
 import type { Logger } from "../core/ports";
 import { type BeadCardExtras, beadCard, convoyCard, escalationMessage, mergeMessage, snapshotMessage, threadName } from "./cards";
@@ -96,6 +96,20 @@ export class Projector {
     }
   }
 
+  /** Edit a message; false when it is gone (deleted by someone), so the caller posts anew. */
+  private async edited(ref: ChatMessageRef, msg: ChatMessage): Promise<boolean> {
+    try {
+      await this.deps.adapter.update(ref, msg);
+      return true;
+    } catch (e) {
+      if (isGastownError(e) && e.code === "not_found") {
+        this.log.info("message gone; posting a new one", { messageId: ref.messageId });
+        return false;
+      }
+      throw e;
+    }
+  }
+
   private refOf(b: ThreadBinding, messageId: string): ChatMessageRef {
     return { channelId: b.channelId, messageId, threadId: b.threadId };
   }
@@ -111,10 +125,7 @@ export class Projector {
     const { town, adapter } = this.deps;
     const msg = beadCard(bead, extras);
     const bound = await town.threadOfBead(this.platform, bead.id);
-    if (bound?.cardMessageId) {
-      await adapter.update(this.refOf(bound, bound.cardMessageId), msg);
-      return;
-    }
+    if (bound?.cardMessageId && (await this.edited(this.refOf(bound, bound.cardMessageId), msg))) return;
     const channelId = await this.rigChannel(bead.rigId);
     if (!channelId) return;
     const ref = await adapter.post({ channelId }, msg);
@@ -135,10 +146,7 @@ export class Projector {
     const bound = await town.threadOfBead(this.platform, event.beadId);
     if (!bound) return;
     const msg = snapshotMessage(event.data);
-    if (bound.snapshotMessageId) {
-      await adapter.update(this.refOf(bound, bound.snapshotMessageId), msg);
-      return;
-    }
+    if (bound.snapshotMessageId && (await this.edited(this.refOf(bound, bound.snapshotMessageId), msg))) return;
     const ref = await adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, msg);
     await town.bindThread(event.beadId, {
       platform: this.platform,

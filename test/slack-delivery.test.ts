@@ -58,6 +58,20 @@ describe("Slack delivery guarantees", () => {
     expect(order).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
+  it("a card someone deleted is posted again (and rebound) on the next change instead of failing", async () => {
+    h = await startSlackHarness();
+    const { beadId, ts } = await rigAndBead(h, "deleted card");
+    h.slack.messages.splice(h.slack.messages.findIndex((m) => m.ts === ts), 1);
+    const bead = h.town.beads.get(beadId)!;
+    h.town.emit({ type: "bead_updated", beadId, rigId: bead.rigId, data: { bead: { ...bead, status: "in_progress" }, changed: ["status"] } });
+    await until(() => h.town.acks.includes(h.town.events.length), "acked");
+    const cards = h.slack.posts().filter((m) => m.text.includes("deleted card") && !m.threadTs);
+    expect(cards).toHaveLength(1);
+    expect(cards[0]!.ts).not.toBe(ts);
+    expect(h.town.threads[0]).toMatchObject({ cardMessageId: cards[0]!.ts, threadId: cards[0]!.ts });
+    expect(h.town.failures).toHaveLength(0);
+  });
+
   it("killing the bot mid-stream and restarting it loses no event and duplicates no post", async () => {
     h = await startSlackHarness();
     const { beadId, ts } = await rigAndBead(h, "long runner");

@@ -61,7 +61,9 @@ function boltLogger(log: Logger): BoltLogger {
 function slackError(method: string, e: unknown): GastownError {
   const data = (e as { data?: { error?: unknown } }).data;
   const code = typeof data?.error === "string" ? data.error : errorMessage(e);
-  return new GastownError("unavailable", `Slack ${method} failed: ${code}`, { cause: e });
+  // A message or channel that is gone is not an outage: the projector re-posts instead of retrying.
+  const gone = code === "message_not_found" || code === "channel_not_found" || code === "thread_not_found";
+  return new GastownError(gone ? "not_found" : "unavailable", `Slack ${method} failed: ${code}`, { cause: e });
 }
 
 /** Build the Slack adapter: Bolt with an HTTP receiver, or Socket Mode when an app token is set. */
