@@ -61,7 +61,8 @@ export class Projector {
     const what = `${this.platform} projection of event ${event.seq} (${event.type})`;
     try {
       // Recorded by the town (a notification_failed event people can see): safe to move on.
-      if (await this.deps.town.reportNotificationFailed({ what, error: errorMessage(last), attempt: attempts, seq: event.seq })) return "handled";
+      const failure = { what, error: errorMessage(last).slice(0, 2000), attempt: attempts, seq: event.seq, ...(event.beadId ? { beadId: event.beadId } : {}) };
+      if (await this.deps.town.reportNotificationFailed(failure)) return "handled";
     } catch (e) {
       this.log.error("could not record a failed notification", { seq: event.seq, error: errorMessage(e) });
     }

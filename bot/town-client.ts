@@ -276,7 +276,7 @@ export class TownClient {
   }
 
   /** Record a chat side effect that kept failing; false when the town has no such route. */
-  async reportNotificationFailed(r: { what: string; error: string; attempt: number; seq?: number }): Promise<boolean> {
+  async reportNotificationFailed(r: { what: string; error: string; attempt: number; seq?: number; beadId?: string }): Promise<boolean> {
     try {
       await this.call("POST", "/notifications/failed", Ok, r);
       return true;
