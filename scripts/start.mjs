@@ -19,8 +19,17 @@ if (existsSync(".env")) {
 // The local town needs a bot token between the bot and the Worker; make one per run if unset.
 env.GASTOWN_API_TOKEN ??= randomBytes(24).toString("hex");
 env.GASTOWN_AGENT_SECRET ??= randomBytes(24).toString("hex");
-env.GASTOWN_WORKER_URL ??= "http://127.0.0.1:8787";
-env.GASTOWN_CONTAINER_URL ??= "http://127.0.0.1:8788";
+// Ports (DESIGN §8 defaults) can be moved, e.g. for end-to-end tests beside a running town.
+const workerPort = Number(env.GASTOWN_WORKER_PORT ?? 8787);
+const containerPort = Number(env.GASTOWN_CONTAINER_PORT ?? 8788);
+const botPort = Number(env.BOT_PORT ?? 3000);
+env.GASTOWN_CONTAINER_PORT = String(containerPort);
+env.BOT_PORT = String(botPort);
+env.GASTOWN_WORKER_URL ??= `http://127.0.0.1:${workerPort}`;
+env.GASTOWN_CONTAINER_URL ??= `http://127.0.0.1:${containerPort}`;
+// `--parts=worker,container` runs only some parts (the bot needs a terminal or chat tokens).
+const partsArg = process.argv.find((a) => a.startsWith("--parts="));
+const parts = new Set((partsArg ? partsArg.slice("--parts=".length) : "worker,container,bot").split(","));
 
 const status = (part, msg) => console.log(`[${part.padEnd(9)}] ${msg}`);
 const fail = (msg) => {
@@ -36,8 +45,13 @@ const portFree = (port) =>
     srv.once("error", () => resolve(false));
     srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
-for (const [port, what] of [[8787, "Worker"], [8788, "container control server"], [3000, "bot HTTP receiver"]]) {
-  if (!(await portFree(port))) fail(`port ${port} (${what}) is busy: stop whatever listens there (\`lsof -i :${port}\`) and retry`);
+const wanted = [
+  ["worker", workerPort, "Worker"],
+  ["container", containerPort, "container control server"],
+  ["bot", botPort, "bot HTTP receiver"],
+];
+for (const [part, port, what] of wanted) {
+  if (parts.has(part) && !(await portFree(port))) fail(`port ${port} (${what}) is busy: stop whatever listens there (\`lsof -i :${port}\`) and retry`);
 }
 
 const children = [];
@@ -96,28 +110,42 @@ async function waitHealthy(url, part) {
   return false;
 }
 
-status("worker", "starting wrangler dev on http://127.0.0.1:8787 ...");
-run("worker", "wrangler", [
-  "dev", "--enable-containers=false", "--ip", "127.0.0.1", "--port", "8787", "--show-interactive-dev-session=false",
-  "--var", `GASTOWN_API_TOKEN:${env.GASTOWN_API_TOKEN}`,
-  "--var", `GASTOWN_AGENT_SECRET:${env.GASTOWN_AGENT_SECRET}`,
-  "--var", "GASTOWN_RUNTIME:local",
-  "--var", `GASTOWN_CONTAINER_URL:${env.GASTOWN_CONTAINER_URL}`,
-]);
+// The mayor's model settings reach the Worker as vars when set (secrets in production).
+const modelVars = ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "GASTOWN_MODEL"]
+  .filter((k) => env[k])
+  .flatMap((k) => ["--var", `${k}:${env[k]}`]);
 
-if (existsSync("container/main.ts")) {
-  status("container", "starting the container control server on http://127.0.0.1:8788 ...");
+if (parts.has("worker")) {
+  status("worker", `starting wrangler dev on ${env.GASTOWN_WORKER_URL} ...`);
+  run("worker", "wrangler", [
+    "dev", "--enable-containers=false", "--ip", "127.0.0.1", "--port", String(workerPort), "--show-interactive-dev-session=false",
+    "--inspector-port", String(Number(env.GASTOWN_INSPECTOR_PORT ?? workerPort + 10_000)),
+    ...(env.GASTOWN_STATE_DIR ? ["--persist-to", env.GASTOWN_STATE_DIR] : []),
+    "--var", `GASTOWN_API_TOKEN:${env.GASTOWN_API_TOKEN}`,
+    "--var", `GASTOWN_AGENT_SECRET:${env.GASTOWN_AGENT_SECRET}`,
+    "--var", "GASTOWN_RUNTIME:local",
+    "--var", `GASTOWN_CONTAINER_URL:${env.GASTOWN_CONTAINER_URL}`,
+    "--var", `GASTOWN_WORKER_URL:${env.GASTOWN_WORKER_URL}`,
+    ...modelVars,
+  ]);
+}
+
+if (parts.has("container")) {
+  status("container", `starting the container control server on ${env.GASTOWN_CONTAINER_URL} ...`);
   run("container", "tsx", ["container/main.ts"]);
 }
 
-if (await waitHealthy("http://127.0.0.1:8787/health", "worker")) status("worker", "ready: http://127.0.0.1:8787 (state in .wrangler/state)");
-if (existsSync("container/main.ts") && (await waitHealthy("http://127.0.0.1:8788/health", "container"))) status("container", "ready: http://127.0.0.1:8788");
+if (parts.has("worker") && (await waitHealthy(`${env.GASTOWN_WORKER_URL}/health`, "worker"))) {
+  status("worker", `ready: ${env.GASTOWN_WORKER_URL} (state in ${env.GASTOWN_STATE_DIR ?? ".wrangler/state"})`);
+}
+if (parts.has("container") && (await waitHealthy(`${env.GASTOWN_CONTAINER_URL}/health`, "container"))) {
+  status("container", `ready: ${env.GASTOWN_CONTAINER_URL}`);
+}
 
-if (existsSync("bot/main.ts")) {
-  const chat = env.SLACK_BOT_TOKEN ? "Slack" : env.DISCORD_TOKEN ? "Discord" : "console chat";
-  status("bot", `starting (${chat}); HTTP receiver on http://127.0.0.1:3000`);
+if (parts.has("bot")) {
+  const chat = [env.SLACK_BOT_TOKEN && "Slack", env.DISCORD_TOKEN && "Discord"].filter(Boolean).join(" + ") || "console chat";
+  status("bot", `starting (${chat}); HTTP receiver on http://127.0.0.1:${botPort}`);
   // The console chat needs the terminal.
   run("bot", "tsx", ["bot/main.ts"], { stdio: chat === "console chat" ? ["inherit", "inherit", "inherit"] : undefined });
-} else {
-  status("bot", "not built yet: the Worker API is up; press Ctrl-C to stop");
 }
+status("town", "up; press Ctrl-C to stop");
