@@ -1,5 +1,7 @@
 import type { Actor, Approver } from "../../core/domain";
 
+const MEMBERSHIP = /^[a-z]+:(group|role):/;
+
 /**
  * May this person approve or reject a rig's merges? Only people (never agents or the mayor on
  * their own): `channel` lets anyone in the rig's channel, a user entry matches the person's
@@ -9,5 +11,6 @@ import type { Actor, Approver } from "../../core/domain";
 export function mayDecide(approvers: readonly Approver[], actor: Actor, memberOf: readonly string[]): boolean {
   if (actor.kind !== "user") return false;
   const held = new Set(memberOf);
-  return approvers.some((a) => a === "channel" || a === actor.id || held.has(a));
+  // Memberships only stand for groups and roles: a user entry is matched by the actor's own id.
+  return approvers.some((a) => a === "channel" || a === actor.id || (MEMBERSHIP.test(a) && held.has(a)));
 }
