@@ -5,6 +5,7 @@ import { runRefinery } from "../refinery/pass";
 import type { ReconcileContext } from "./context";
 import { type ReconcileResult, reconcile } from "./reconcile";
 import { armAlarm } from "./schedule";
+import { refreshSnapshots } from "./snapshots";
 import { DEFAULT_POLICY, type ReconcilePolicy } from "./state";
 
 /** Where agents call back when GASTOWN_WORKER_URL is not set: the local `wrangler dev`. */
@@ -35,14 +36,15 @@ export function reconcileContext(host: ReconcilerHost, policy: ReconcilePolicy =
 
 /**
  * TownDO.alarm(): one reconciler pass, then the refinery's pass (worker/refinery), then the
- * alarm set for the next one (never later than one already asked for).
+ * live snapshots, then the alarm set for the next one (never later than one already asked for).
  */
 export async function runReconcilerAlarm(host: ReconcilerHost, now: number, policy: ReconcilePolicy = DEFAULT_POLICY): Promise<ReconcileResult> {
   const result = await reconcile(reconcileContext(host, policy), now);
   const refinery = await runRefinery({ db: host.db, runtime: host.runtime, log: host.log.child("refinery"), now: () => Math.max(now, Date.now()) });
   // A merge that closed a bead released its polecat: the reconciler has work right away.
   const refineryAt = refinery.changed ? Math.max(now, Date.now()) : refinery.nextAlarmAt;
-  const next = result.nextAlarmAt === null ? refineryAt : refineryAt === null ? result.nextAlarmAt : Math.min(result.nextAlarmAt, refineryAt);
+  const snapshotsAt = await refreshSnapshots({ db: host.db, runtime: host.runtime, log: host.log.child("snapshots"), now: Math.max(now, Date.now()) });
+  const next = [result.nextAlarmAt, refineryAt, snapshotsAt].filter((t): t is number => t !== null).reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
   await armAlarm(host.storage, next);
   return result;
 }
