@@ -1,6 +1,6 @@
 import type { RequestListener } from "node:http";
 import { App, HTTPReceiver, LogLevel, type Logger as BoltLogger, SocketModeReceiver } from "@slack/bolt";
-import type { RetryOptions, WebClient } from "@slack/web-api";
+import { type RetryOptions, WebClient } from "@slack/web-api";
 import { z } from "zod";
 import type { ChatAdapter, ChatMessage, ChatMessageRef, ChatTarget, Inbound, InboundHandler, Responder } from "../../core/chat";
 import { GastownError, errorMessage } from "../../core/errors";
@@ -32,10 +32,11 @@ export interface SlackAdapter extends ChatAdapter {
   readonly requestListener: RequestListener | undefined;
   readonly client: WebClient;
   /** The workspace and bot user this token belongs to (town id = `slack:<teamId>`). */
-  identity(): Promise<{ teamId: string; botUserId: string }>;
+  identity(): Promise<Identity>;
 }
 
-const AuthTest = z.looseObject({ team_id: z.string(), user_id: z.string() });
+const AuthTest = z.looseObject({ team_id: z.string(), user_id: z.string(), bot_id: z.string().optional() });
+type Identity = { teamId: string; botUserId: string; botId?: string };
 const Posted = z.looseObject({ ts: z.string() });
 
 function boltLogger(log: Logger): BoltLogger {
@@ -72,24 +73,43 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const logger = boltLogger(log);
   const clientOptions = { slackApiUrl: config.apiUrl ?? "https://slack.com/api/", ...(config.retryConfig ? { retryConfig: config.retryConfig } : {}) };
   const socketMode = config.appToken !== undefined;
+  // Our own client for everything we send (Bolt's is tokenless: we authorize requests ourselves).
+  const client = new WebClient(config.botToken, { ...clientOptions, logger });
+  // auth.test once (and again only after a failure), not per request: Bolt's single-token mode
+  // without token verification would call it before every ack.
+  let identity: Promise<Identity> | undefined;
+  const identify = (): Promise<Identity> => {
+    identity ??= client.auth.test().then(
+      (r) => {
+        const a = AuthTest.parse(r);
+        return { teamId: a.team_id, botUserId: a.user_id, ...(a.bot_id ? { botId: a.bot_id } : {}) };
+      },
+      (e: unknown) => {
+        identity = undefined;
+        throw slackError("auth.test", e);
+      },
+    );
+    return identity;
+  };
+  const authorize = async () => {
+    const id = await identify();
+    return { botToken: config.botToken, botUserId: id.botUserId, teamId: id.teamId, ...(id.botId ? { botId: id.botId } : {}) };
+  };
   let receiver: HTTPReceiver | undefined;
   let app: App;
   if (socketMode) {
     // Our own receiver so that apps.connections.open also goes to SLACK_API_URL.
     const socket = new SocketModeReceiver({ appToken: config.appToken as string, logger, installerOptions: { clientOptions } });
-    app = new App({ token: config.botToken, receiver: socket, logger, clientOptions, tokenVerificationEnabled: false });
+    app = new App({ authorize, receiver: socket, logger, clientOptions });
   } else {
     if (!config.signingSecret) throw new GastownError("bad_request", "SLACK_SIGNING_SECRET is required without SLACK_APP_TOKEN (HTTP events)");
     // Ack first, work after: Bolt answers Slack at ack(), the listener goes on afterwards.
     receiver = new HTTPReceiver({ signingSecret: config.signingSecret, endpoints: "/slack/events", processBeforeResponse: false, logger });
-    // auth.test runs on first use (identity() at startup), not as a dangling promise here.
-    app = new App({ token: config.botToken, receiver, logger, clientOptions, tokenVerificationEnabled: false });
+    app = new App({ authorize, receiver, logger, clientOptions });
   }
-  const client = app.client;
   const queue = new SendQueue({ intervalMs: config.postIntervalMs ?? 1000 });
   const edits = new EditCoalescer();
   let handler: InboundHandler | undefined;
-  let identity: Promise<{ teamId: string; botUserId: string }> | undefined;
 
   const post = async (target: ChatTarget, msg: ChatMessage): Promise<ChatMessageRef> => {
     const payloads = renderSlack(msg);
@@ -223,13 +243,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     platform: "slack",
     requestListener: receiver?.requestListener,
     client,
-    identity() {
-      identity ??= client.auth.test().then((r) => {
-        const a = AuthTest.parse(r);
-        return { teamId: a.team_id, botUserId: a.user_id };
-      });
-      return identity;
-    },
+    identity: identify,
     async start(h) {
       handler = h;
       if (socketMode) await app.start();
