@@ -120,14 +120,15 @@ export class Router {
 
   private async message(event: Extract<Inbound, { kind: "message" }>, respond: Responder): Promise<void> {
     const bead = await this.threadBead(event);
-    if (bead) {
+    // In a bead thread, plain replies are mail to its agent; mentioning the bot asks the mayor.
+    if (bead && !event.mentioned) {
       if (!(await this.fresh(event))) return;
       const subject = event.text.split("\n")[0]?.slice(0, 120) || "(no subject)";
       await this.deps.town.sendMail({ to: bead, subject, body: event.text, actor: actorOf(event.platform, event.user) });
       await respond.private({ text: `Sent to the agent on \`${bead}\` as mail.` });
       return;
     }
-    // Outside a bead thread only mentions and DMs are for us; other chatter is none of our business.
+    // Elsewhere only mentions and DMs are for us; other chatter is none of our business.
     if (!event.mentioned && !event.dm) return;
     if (!(await this.fresh(event))) return;
     await this.mayor(event, event.text, respond);

@@ -185,6 +185,15 @@ describe("Slack bot against the fake Slack Web API and a fake town", () => {
     expect(h.town.callsTo("POST", /^\/mayor$/)[0]!.body).toMatchObject({ text: "can you plan the release?", channelId: CH, threadId: "1800000000.000400" });
   });
 
+  it("mentioning the bot in a bead thread asks the mayor in that thread instead of mailing the agent", async () => {
+    await addRig(h);
+    const { ts } = await sling(h, "ask about me");
+    await h.send(eventBody({ type: "message", channel: CH, user: "U0BOB", text: "<@UBOT> how is this one going?", ts: "1800000000.000500", thread_ts: ts }, "Ev0ASK"));
+    await until(() => h.town.callsTo("POST", /^\/mayor$/).length === 1, "mayor asked");
+    expect(h.town.callsTo("POST", /^\/mayor$/)[0]!.body).toMatchObject({ text: "how is this one going?", threadId: ts });
+    expect(h.town.mail).toHaveLength(0);
+  });
+
   it("streams the mayor's reply into its thread as one message, posted once and then edited", async () => {
     h.town.mayorEnabled = true;
     await h.send(slashCommandBody({ text: "mayor how is the release going?", channelId: CH, userName: "alice" }));

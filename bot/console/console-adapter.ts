@@ -44,7 +44,7 @@ const HELP = [
   "  >name        enter a bead thread by bead id or name prefix;  <  leaves the thread",
   "  !cmd         a command (same as /gt cmd), handy in threads",
   "  1..9         press a button of the last message that had buttons",
-  "  other text   a message: in a bead thread it is mail to the agent, elsewhere it goes to the mayor",
+  "  other text   a message: in a bead thread it is mail to the agent (`@gastown ...` asks the mayor), elsewhere it goes to the mayor",
 ].join("\n");
 
 /** Build the console adapter over the given streams. */
@@ -139,7 +139,11 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     }
     const cmd = /^(?:\/gt\s+|\/gt$|!)(.*)$/s.exec(line);
     if (cmd) return dispatch({ ...base, kind: "command", text: (cmd[1] ?? "").trim() });
-    return dispatch({ ...base, kind: "message", text: line, mentioned: true, dm: false });
+    // Outside a thread you are talking to the bot; in a thread, `@gastown ...` asks the mayor
+    // and anything else is a reply (mail to the bead's agent).
+    const at = /^@gastown\b\s*/i.exec(line);
+    const text = at ? line.slice(at[0].length) : line;
+    return dispatch({ ...base, kind: "message", text, mentioned: !thread || !!at, dm: false });
   };
 
   let pending = 0;
