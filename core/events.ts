@@ -30,13 +30,62 @@ export const TownEvent = z.discriminatedUnion("type", [
   ev("bead_hooked", BeadRef.extend({ agentId: z.string() })),
   ev("agent_status", z.object({ agentId: z.string(), role: z.string(), status: AgentStatus, beadId: z.string().nullable(), detail: z.string().nullable() })),
   ev("dispatch_failed", z.object({ agentId: z.string().nullable(), error: z.string(), attempt: z.number().int() })),
-  ev("notification_failed", z.object({ what: z.string(), error: z.string(), attempt: z.number().int() })),
+  ev(
+    "notification_failed",
+    z.object({
+      what: z.string(),
+      error: z.string(),
+      attempt: z.number().int(),
+      /** The stream event that could not be delivered, when the bot said which. */
+      seq: z.number().int().optional(),
+      /** A failed escalation ping: which escalation, and when the town sends the ping again (null: it gave up). */
+      escalationId: z.string().optional(),
+      retryAt: z.number().nullable().optional(),
+    }),
+  ),
   ev("mail_sent", z.object({ mailId: z.string(), from: z.string(), to: z.string(), subject: z.string() })),
   ev("mail_delivered", z.object({ mailId: z.string(), to: z.string() })),
   ev("nudge_sent", z.object({ agentId: z.string(), text: z.string() })),
   ev("snapshot_updated", z.object({ agentId: z.string(), text: z.string(), ansi: z.string(), cols: z.number().int(), rows: z.number().int() })),
-  ev("escalation_raised", z.object({ escalationId: z.string(), severity: Severity, title: z.string(), body: z.string(), source: z.string(), targets: z.array(z.string()) })),
-  ev("escalation_reescalated", z.object({ escalationId: z.string(), severity: Severity, count: z.number().int(), targets: z.array(z.string()) })),
+  /**
+   * The on-call ping: mention every one of `targets` (`slack:user:U1`, `slack:group:S1`,
+   * `discord:role:R1`, `<platform>:channel:C1`). Never sent during quiet hours for low and
+   * medium (those get `escalation_held` first and this event when the window ends).
+   * `attempt` > 1: the same ping sent again after its delivery failed.
+   */
+  ev(
+    "escalation_raised",
+    z.object({
+      escalationId: z.string(),
+      severity: Severity,
+      title: z.string(),
+      body: z.string(),
+      source: z.string(),
+      targets: z.array(z.string()),
+      sourceAgentId: z.string().nullable().optional(),
+      attempt: z.number().int().positive().optional(),
+    }),
+  ),
+  /** A re-ping of an unacknowledged escalation: the bumped severity and the next on-call targets to mention. */
+  ev(
+    "escalation_reescalated",
+    z.object({
+      escalationId: z.string(),
+      severity: Severity,
+      count: z.number().int(),
+      targets: z.array(z.string()),
+      from: Severity.optional(),
+      title: z.string().optional(),
+      attempt: z.number().int().positive().optional(),
+    }),
+  ),
+  /** Raised during quiet hours: shown without mentions; the ping (`escalation_raised`) follows at `until`. */
+  ev(
+    "escalation_held",
+    z.object({ escalationId: z.string(), severity: Severity, title: z.string(), body: z.string(), source: z.string(), targets: z.array(z.string()), until: z.number() }),
+  ),
+  /** Someone pushed the re-escalation deadline: no re-ping before `until`. */
+  ev("escalation_snoozed", z.object({ escalationId: z.string(), by: z.string(), minutes: z.number().int(), until: z.number() })),
   ev("escalation_acked", z.object({ escalationId: z.string(), by: z.string() })),
   ev("escalation_resolved", z.object({ escalationId: z.string(), by: z.string() })),
   ev("convoy_created", z.object({ convoyId: z.string(), name: z.string(), beadIds: z.array(z.string()) })),

@@ -134,13 +134,63 @@ export const RaiseEscalationRequest = z.object({
 });
 export const AckEscalationRequest = z.object({ actor: Actor });
 
-export const OncallSetRequest = z.object({
-  severity: Severity,
-  rig: z.string().optional(),
-  /** Chat mention targets, e.g. `slack:user:U123`, `slack:group:S123`, `discord:role:42`. */
-  targets: z.array(z.string().min(1).max(200)).min(1).max(20),
-  actor: Actor,
+/** Push an escalation's re-escalation deadline (`POST /towns/:town/escalations/:id/snooze`). */
+export const SnoozeEscalationRequest = z.object({ minutes: z.number().int().min(1).max(24 * 60), actor: Actor });
+
+/**
+ * Who an escalation pings: a chat user (`slack:user:U1`, `discord:user:42`), a Slack user
+ * group (`slack:group:S1`), a Discord role (`discord:role:7`), a channel (`slack:channel:C1`),
+ * or `channel`: the channel of the escalation's rig.
+ */
+export const OncallTarget = z.union([
+  z.literal("channel"),
+  z
+    .string()
+    .regex(/^(slack|discord|console):(user|group|role|channel):[A-Za-z0-9._-]{1,100}$/, "use channel, <platform>:user:<id>, slack:group:<id>, discord:role:<id> or <platform>:channel:<id>"),
+]);
+
+/** A rotation: each shift (a set of targets) is on call for `everyHours`, in turn, from `startsAt`. */
+export const OncallRotation = z.object({
+  shifts: z.array(z.array(OncallTarget).min(1).max(20)).min(1).max(52),
+  /** When the first shift starts: epoch ms or an ISO date-time with offset (`2026-11-23T09:00:00+01:00`). */
+  startsAt: z.union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })]),
+  /** Length of a shift: 168 = weekly (a fixed length, so a DST change moves the local handover by an hour). */
+  everyHours: z.number().int().min(1).max(24 * 366).default(168),
 });
+
+export const OncallSetRequest = z
+  .object({
+    severity: Severity,
+    rig: z.string().optional(),
+    /** Pinged at this severity (with the rotation's shift on call, when there is one). */
+    targets: z.array(OncallTarget).max(20).default([]),
+    rotation: OncallRotation.optional(),
+    actor: Actor,
+  })
+  .refine((r) => r.targets.length > 0 || r.rotation !== undefined, { message: "give targets, a rotation, or both", path: ["targets"] });
+
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a local time HH:MM (00:00-23:59)");
+const TimeZone = z
+  .string()
+  .min(1)
+  .max(100)
+  .refine((tz) => {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  }, "an IANA time zone such as Europe/Berlin");
+
+/**
+ * Quiet hours of the town, or of one rig (`PUT /towns/:town/oncall/quiet-hours`): between
+ * `start` and `end` local time low and medium pings wait; high and critical never wait.
+ */
+export const QuietHoursRequest = z
+  .object({ rig: z.string().min(1).max(100).optional(), start: LocalTime, end: LocalTime, timeZone: TimeZone, actor: Actor })
+  .refine((q) => q.start !== q.end, { message: "start and end must differ", path: ["end"] });
+export const ClearQuietHoursRequest = z.object({ rig: z.string().min(1).max(100).optional(), actor: Actor });
 
 /** Chat bindings: which channel is which rig, which thread is which bead. */
 export const BindChannelRequest = z.object({

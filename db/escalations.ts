@@ -1,22 +1,25 @@
 import { and, asc, desc, eq, isNull, lte } from "drizzle-orm";
 import { z } from "zod";
-import { type Actor, bumpSeverity, type Priority, SEVERITIES, Severity } from "../core/domain";
+import { type Actor, bumpSeverity, type Priority, Severity } from "../core/domain";
 import { conflict, notFound } from "../core/errors";
-import { OncallSetRequest, RaiseEscalationRequest } from "../core/town-api";
+import { RaiseEscalationRequest, SnoozeEscalationRequest } from "../core/town-api";
 import { findAgent } from "./agents";
-import type { TownDb } from "./client";
 import { insertBead, requireBeadRow, setBeadStatus } from "./bead-rows";
+import type { TownDb } from "./client";
 import { parseInput } from "./input";
+import { quietHoldUntil, type Route, type RouteRef, routeFor } from "./oncall";
 import { appendBeadEvent, appendTownEvent } from "./outbox";
 import { findRig } from "./rigs";
-import { beads, escalations, oncall } from "./schema";
+import { beads, escalations } from "./schema";
 import { inTransaction } from "./tx";
 
 /**
  * Escalations: requests for human attention. Each is an `escalation` bead (title and body
  * live there) with a satellite row keeping severity, source, source agent and metadata as
- * given. Targets come from on-call routing; an unacknowledged escalation is re-escalated at
- * its deadline with a bumped severity, at most MAX_REESCALATIONS times.
+ * given, and who each ping went to. The ping (`escalation_raised`) mentions the on-call
+ * targets; during quiet hours a low or medium one is held (`escalation_held`) and pinged when
+ * the window ends. An unacknowledged escalation is re-escalated at its deadline with a
+ * bumped severity and the next on-call target, at most MAX_REESCALATIONS times.
  */
 
 /** How long each severity may wait for an ack before it is re-escalated. */
@@ -31,9 +34,6 @@ export const ESCALATION_DEADLINE_MS: Readonly<Record<Severity, number>> = {
 export const MAX_REESCALATIONS = 3;
 
 const SEVERITY_PRIORITY: Readonly<Record<Severity, Priority>> = { critical: "P0", high: "P1", medium: "P2", low: "P3" };
-
-/** Town-wide on-call scope. */
-export const TOWN_SCOPE = "*";
 
 export const Escalation = z.object({
   id: z.string(),
@@ -53,8 +53,15 @@ export const Escalation = z.object({
   reescalations: z.number().int(),
   nextDeadlineAt: z.number().nullable(),
   createdAt: z.number(),
-  /** On-call targets for its current severity, as routed now. */
+  /** Who the latest ping mentioned (or will mention, while held). */
   targets: z.array(z.string()),
+  /** Quiet hours hold the ping until then; null once pinged. */
+  heldUntil: z.number().nullable(),
+  snoozedUntil: z.number().nullable(),
+  snoozedBy: z.string().nullable(),
+  /** Failed deliveries of the latest ping, and when it is sent again (null: not pending). */
+  pingFailures: z.number().int(),
+  pingRetryAt: z.number().nullable(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 
@@ -65,27 +72,6 @@ const RaiseEscalationInput = RaiseEscalationRequest.extend({
 });
 export type RaiseEscalationInput = z.input<typeof RaiseEscalationInput>;
 
-/**
- * On-call targets for a severity: at that severity the rig's own entry, then the town's;
- * when neither exists, the same search at each lower severity (someone must hear it).
- */
-export function routeTargets(db: TownDb, rigId: string | null, severity: Severity): string[] {
-  const scopes = rigId === null ? [TOWN_SCOPE] : [rigId, TOWN_SCOPE];
-  for (let i = SEVERITIES.indexOf(severity); i >= 0; i--) {
-    const sev = SEVERITIES[i];
-    if (sev === undefined) continue;
-    for (const scope of scopes) {
-      const row = db
-        .select({ targets: oncall.targets })
-        .from(oncall)
-        .where(and(eq(oncall.scope, scope), eq(oncall.severity, sev)))
-        .get();
-      if (row && row.targets.length > 0) return row.targets;
-    }
-  }
-  return [];
-}
-
 function selectEscalation(db: TownDb) {
   return db.select({ esc: escalations, bead: beads }).from(escalations).innerJoin(beads, eq(beads.id, escalations.beadId));
 }
@@ -94,15 +80,9 @@ type EscJoin = { esc: typeof escalations.$inferSelect; bead: typeof beads.$infer
 
 function toEscalation(db: TownDb, { esc, bead }: EscJoin): Escalation {
   const severity = Severity.parse(esc.severity);
-  return Escalation.parse({
-    ...esc,
-    id: esc.beadId,
-    title: bead.title,
-    body: bead.body,
-    rigId: bead.rigId,
-    severity,
-    targets: routeTargets(db, bead.rigId, severity),
-  });
+  // Rows from before targets were stored: route as of their creation.
+  const targets = esc.targets ?? routeFor(db, bead.rigId, severity, esc.createdAt)?.targets ?? [];
+  return Escalation.parse({ ...esc, id: esc.beadId, title: bead.title, body: bead.body, rigId: bead.rigId, severity, targets });
 }
 
 /** The escalation with this id; `not_found` otherwise. */
@@ -110,6 +90,14 @@ export function getEscalation(db: TownDb, id: string): Escalation {
   const row = selectEscalation(db).where(eq(escalations.beadId, id)).get();
   if (!row) throw notFound(`escalation ${id}`);
   return toEscalation(db, row);
+}
+
+/** The on-call entry and shift that served the escalation's latest ping, if stored. */
+function lastRoute(db: TownDb, id: string): RouteRef | null {
+  const r = db.select({ route: escalations.route }).from(escalations).where(eq(escalations.beadId, id)).get()?.route;
+  if (!r) return null;
+  const severity = Severity.safeParse(r.severity);
+  return severity.success ? { scope: r.scope, severity: severity.data, shift: r.shift } : null;
 }
 
 /** Escalations, newest first; `open` keeps those not resolved. */
@@ -135,7 +123,32 @@ function resolveRigId(db: TownDb, rig: string | undefined, subjectBeadId: string
   return agentId !== undefined ? (findAgent(db, agentId)?.rigId ?? null) : null;
 }
 
-/** Raises an escalation; title, body, severity, source, source agent and metadata are kept as given. */
+/** The thread an escalation's news goes to: the work it is about, else its own bead. */
+const threadOf = (esc: Pick<Escalation, "id" | "subjectBeadId">): string => esc.subjectBeadId ?? esc.id;
+
+const routeRef = (r: Route | null) => (r ? { scope: r.scope, severity: r.severity, shift: r.shift } : null);
+
+/** Appends the first ping (`escalation_raised`) and remembers its seq (a failure report retries it). */
+function ping(db: TownDb, esc: Escalation, actor: Actor, now: number): void {
+  const event = appendTownEvent(
+    db,
+    {
+      type: "escalation_raised",
+      beadId: threadOf(esc),
+      rigId: esc.rigId,
+      actor,
+      data: { escalationId: esc.id, severity: esc.severity, title: esc.title, body: esc.body, source: esc.source, targets: esc.targets, sourceAgentId: esc.sourceAgentId },
+    },
+    now,
+  );
+  db.update(escalations).set({ pingSeq: event.seq, pingFailures: 0, pingRetryAt: null }).where(eq(escalations.beadId, esc.id)).run();
+}
+
+/**
+ * Raises an escalation; title, body, severity, source, source agent and metadata are kept as
+ * given. Pinged at once, unless quiet hours hold a low or medium one (`escalation_held`;
+ * the reconciler pings it when the window ends and only then starts its deadline).
+ */
 export function raiseEscalation(db: TownDb, input: RaiseEscalationInput, now: number): Escalation {
   const req = parseInput(RaiseEscalationInput, input, "escalation");
   return inTransaction(db, () => {
@@ -148,6 +161,8 @@ export function raiseEscalation(db: TownDb, input: RaiseEscalationInput, now: nu
       req.actor,
       now,
     );
+    const route = routeFor(db, rigId, req.severity, now);
+    const heldUntil = quietHoldUntil(db, rigId, req.severity, now);
     db.insert(escalations)
       .values({
         beadId: bead.id,
@@ -158,26 +173,50 @@ export function raiseEscalation(db: TownDb, input: RaiseEscalationInput, now: nu
         subjectBeadId: req.beadId ?? null,
         metadata: req.metadata,
         reescalations: 0,
-        nextDeadlineAt: now + ESCALATION_DEADLINE_MS[req.severity],
+        nextDeadlineAt: heldUntil === null ? now + ESCALATION_DEADLINE_MS[req.severity] : null,
         createdAt: now,
+        targets: route?.targets ?? [],
+        route: routeRef(route),
+        heldUntil,
       })
       .run();
     const esc = getEscalation(db, bead.id);
-    appendTownEvent(
-      db,
-      {
-        type: "escalation_raised",
-        // The ping goes to the thread of the work it is about, when there is one.
-        beadId: esc.subjectBeadId ?? esc.id,
-        rigId,
-        actor: req.actor,
-        data: { escalationId: esc.id, severity: esc.severity, title: esc.title, body: esc.body, source, targets: esc.targets },
-      },
-      now,
-    );
+    if (heldUntil === null) {
+      ping(db, esc, req.actor, now);
+      return getEscalation(db, bead.id);
+    }
+    const { id, severity, title, body, targets } = esc;
+    appendTownEvent(db, { type: "escalation_held", beadId: threadOf(esc), rigId, actor: req.actor, data: { escalationId: id, severity, title, body, source, targets, until: heldUntil } }, now);
     return esc;
   });
 }
+
+/**
+ * Pings a held escalation once its quiet hours are over, routed afresh (the rotation may
+ * have handed over meanwhile), and starts its deadline. Not due, no longer held, or quiet
+ * hours moved on: nothing is pinged (a moved window just moves the hold).
+ */
+export function releaseHeld(db: TownDb, id: string, actor: Actor, now: number): Escalation {
+  return inTransaction(db, () => {
+    const esc = getEscalation(db, id);
+    if (esc.heldUntil === null || esc.heldUntil > now || esc.ackedAt !== null || esc.resolvedAt !== null) return esc;
+    const still = quietHoldUntil(db, esc.rigId, esc.severity, now);
+    if (still !== null) {
+      db.update(escalations).set({ heldUntil: Math.max(still, esc.snoozedUntil ?? 0) }).where(eq(escalations.beadId, id)).run();
+      return getEscalation(db, id);
+    }
+    const route = routeFor(db, esc.rigId, esc.severity, now);
+    db.update(escalations)
+      .set({ heldUntil: null, targets: route?.targets ?? [], route: routeRef(route), nextDeadlineAt: now + ESCALATION_DEADLINE_MS[esc.severity] })
+      .where(eq(escalations.beadId, id))
+      .run();
+    ping(db, getEscalation(db, id), actor, now);
+    return getEscalation(db, id);
+  });
+}
+
+/** Stops every timer of an escalation (deadline, hold, ping retry). */
+const STOP_TIMERS = { nextDeadlineAt: null, heldUntil: null, pingRetryAt: null } as const;
 
 /** Acknowledges an escalation: it stops re-escalating. Acking twice changes nothing. */
 export function ackEscalation(db: TownDb, id: string, actor: Actor, now: number): Escalation {
@@ -185,9 +224,12 @@ export function ackEscalation(db: TownDb, id: string, actor: Actor, now: number)
     const esc = getEscalation(db, id);
     if (esc.resolvedAt !== null) throw conflict(`escalation ${id} is already resolved`);
     if (esc.ackedAt !== null) return esc;
-    db.update(escalations).set({ ackedBy: actor.id, ackedAt: now, nextDeadlineAt: null }).where(eq(escalations.beadId, id)).run();
+    db.update(escalations)
+      .set({ ackedBy: actor.id, ackedAt: now, ...STOP_TIMERS })
+      .where(eq(escalations.beadId, id))
+      .run();
     setBeadStatus(db, id, "in_progress", actor, now, { acked: true });
-    appendTownEvent(db, { type: "escalation_acked", beadId: esc.subjectBeadId ?? id, rigId: esc.rigId, actor, data: { escalationId: id, by: actor.id } }, now);
+    appendTownEvent(db, { type: "escalation_acked", beadId: threadOf(esc), rigId: esc.rigId, actor, data: { escalationId: id, by: actor.id } }, now);
     return getEscalation(db, id);
   });
 }
@@ -198,11 +240,37 @@ export function resolveEscalation(db: TownDb, id: string, actor: Actor, now: num
     const esc = getEscalation(db, id);
     if (esc.resolvedAt !== null) return esc;
     db.update(escalations)
-      .set({ resolvedBy: actor.id, resolvedAt: now, ackedBy: esc.ackedBy ?? actor.id, ackedAt: esc.ackedAt ?? now, nextDeadlineAt: null })
+      .set({ resolvedBy: actor.id, resolvedAt: now, ackedBy: esc.ackedBy ?? actor.id, ackedAt: esc.ackedAt ?? now, ...STOP_TIMERS })
       .where(eq(escalations.beadId, id))
       .run();
     setBeadStatus(db, id, "closed", actor, now, { reason: "resolved" });
-    appendTownEvent(db, { type: "escalation_resolved", beadId: esc.subjectBeadId ?? id, rigId: esc.rigId, actor, data: { escalationId: id, by: actor.id } }, now);
+    appendTownEvent(db, { type: "escalation_resolved", beadId: threadOf(esc), rigId: esc.rigId, actor, data: { escalationId: id, by: actor.id } }, now);
+    return getEscalation(db, id);
+  });
+}
+
+/**
+ * Snoozes an escalation: no re-ping before `now + minutes` (the deadline, or a quiet-hours
+ * hold, is pushed, never pulled in). Refused once acknowledged or resolved: nothing is chasing.
+ */
+export function snoozeEscalation(db: TownDb, id: string, input: z.input<typeof SnoozeEscalationRequest>, now: number): Escalation {
+  const req = parseInput(SnoozeEscalationRequest, input, "snooze");
+  return inTransaction(db, () => {
+    const esc = getEscalation(db, id);
+    if (esc.resolvedAt !== null) throw conflict(`escalation ${id} is already resolved`);
+    if (esc.ackedAt !== null) throw conflict(`escalation ${id} is already acknowledged: it is not re-escalating`);
+    const until = now + req.minutes * 60_000;
+    const later = (t: number | null) => (t === null ? null : Math.max(t, until));
+    db.update(escalations)
+      .set({ snoozedUntil: until, snoozedBy: req.actor.id, nextDeadlineAt: later(esc.nextDeadlineAt), heldUntil: later(esc.heldUntil) })
+      .where(eq(escalations.beadId, id))
+      .run();
+    appendBeadEvent(db, id, "snoozed", req.actor, { minutes: req.minutes, until }, now);
+    appendTownEvent(
+      db,
+      { type: "escalation_snoozed", beadId: threadOf(esc), rigId: esc.rigId, actor: req.actor, data: { escalationId: id, by: req.actor.id, minutes: req.minutes, until } },
+      now,
+    );
     return getEscalation(db, id);
   });
 }
@@ -217,69 +285,45 @@ export function dueReescalations(db: TownDb, now: number): Escalation[] {
 }
 
 /**
- * Re-escalates a due escalation: severity bumped, count + 1, next deadline from the new
- * severity (none once the count reaches MAX_REESCALATIONS). Not due: returned unchanged,
- * so a replayed reconciler tick never double-pings.
+ * Re-escalates a due escalation: severity bumped, count + 1, pinged to the next on-call
+ * target (the bumped severity's entry; the next rotation shift when that is the entry it
+ * last went to), next deadline from the new severity (none once the count reaches
+ * MAX_REESCALATIONS). A bump that lands on low or medium during quiet hours waits for the
+ * window's end instead. Not due: returned unchanged, so a replayed tick never double-pings.
  */
 export function reescalate(db: TownDb, id: string, actor: Actor, now: number): Escalation {
   return inTransaction(db, () => {
     const esc = getEscalation(db, id);
     if (esc.ackedAt !== null || esc.resolvedAt !== null || esc.nextDeadlineAt === null || esc.nextDeadlineAt > now) return esc;
+    if (esc.reescalations >= MAX_REESCALATIONS) {
+      db.update(escalations).set({ nextDeadlineAt: null }).where(eq(escalations.beadId, id)).run();
+      return getEscalation(db, id);
+    }
     const severity = bumpSeverity(esc.severity);
+    const quietEnd = quietHoldUntil(db, esc.rigId, severity, now);
+    if (quietEnd !== null) {
+      db.update(escalations).set({ nextDeadlineAt: quietEnd }).where(eq(escalations.beadId, id)).run();
+      return getEscalation(db, id);
+    }
     const count = esc.reescalations + 1;
     const nextDeadlineAt = count >= MAX_REESCALATIONS ? null : now + ESCALATION_DEADLINE_MS[severity];
-    db.update(escalations).set({ severity, reescalations: count, nextDeadlineAt }).where(eq(escalations.beadId, id)).run();
+    const route = routeFor(db, esc.rigId, severity, now, lastRoute(db, id));
+    const targets = route?.targets ?? [];
+    db.update(escalations)
+      .set({ severity, reescalations: count, nextDeadlineAt, targets, route: routeRef(route) })
+      .where(eq(escalations.beadId, id))
+      .run();
     db.update(beads)
       .set({ priority: Number(SEVERITY_PRIORITY[severity].slice(1)), labels: [`severity:${severity}`], updatedAt: now })
       .where(eq(beads.id, id))
       .run();
-    const after = getEscalation(db, id);
-    appendBeadEvent(db, id, "reescalated", actor, { from: esc.severity, to: severity, count }, now);
-    appendTownEvent(
+    appendBeadEvent(db, id, "reescalated", actor, { from: esc.severity, to: severity, count, targets }, now);
+    const event = appendTownEvent(
       db,
-      { type: "escalation_reescalated", beadId: esc.subjectBeadId ?? id, rigId: esc.rigId, actor, data: { escalationId: id, severity, count, targets: after.targets } },
+      { type: "escalation_reescalated", beadId: threadOf(esc), rigId: esc.rigId, actor, data: { escalationId: id, severity, count, targets, from: esc.severity, title: esc.title } },
       now,
     );
-    return after;
+    db.update(escalations).set({ pingSeq: event.seq, pingFailures: 0, pingRetryAt: null }).where(eq(escalations.beadId, id)).run();
+    return getEscalation(db, id);
   });
-}
-
-export const OncallEntry = z.object({ scope: z.string(), severity: Severity, targets: z.array(z.string()), updatedAt: z.number() });
-export type OncallEntry = z.infer<typeof OncallEntry>;
-
-/** Sets the on-call targets for a severity, town-wide or for one rig (replacing earlier ones). */
-export function setOncall(db: TownDb, input: z.input<typeof OncallSetRequest>, now: number): OncallEntry {
-  const req = parseInput(OncallSetRequest, input, "on-call");
-  return inTransaction(db, () => {
-    let scope = TOWN_SCOPE;
-    if (req.rig !== undefined) {
-      const rig = findRig(db, req.rig);
-      if (!rig) throw notFound(`rig ${req.rig}`);
-      scope = rig.id;
-    }
-    const row = db
-      .insert(oncall)
-      .values({ scope, severity: req.severity, targets: req.targets, updatedAt: now })
-      .onConflictDoUpdate({ target: [oncall.scope, oncall.severity], set: { targets: req.targets, updatedAt: now } })
-      .returning()
-      .get();
-    return OncallEntry.parse(row);
-  });
-}
-
-/** On-call entries: the town's, or one rig's (by id or name), by severity. */
-export function getOncall(db: TownDb, rig?: string): OncallEntry[] {
-  let scope = TOWN_SCOPE;
-  if (rig !== undefined) {
-    const found = findRig(db, rig);
-    if (!found) throw notFound(`rig ${rig}`);
-    scope = found.id;
-  }
-  return db
-    .select()
-    .from(oncall)
-    .where(eq(oncall.scope, scope))
-    .all()
-    .map((r) => OncallEntry.parse(r))
-    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity));
 }

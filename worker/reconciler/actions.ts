@@ -76,6 +76,12 @@ export const ReescalateAction = z.object({
   count: z.number().int().positive(),
 });
 
+/** Quiet hours are over for a held (low or medium) escalation: ping it now. */
+export const ReleaseEscalationAction = z.object({ type: z.literal("release_escalation"), escalationId: BeadRef });
+
+/** The latest ping of an unacknowledged escalation failed to reach chat: send it again. */
+export const RepingEscalationAction = z.object({ type: z.literal("reping_escalation"), escalationId: BeadRef });
+
 /** Every bead of the convoy is closed but it has not landed: the safety net behind close. */
 export const LandConvoyAction = z.object({
   type: z.literal("land_convoy"),
@@ -98,6 +104,8 @@ export const Action = z.discriminatedUnion("type", [
   NudgeIdleAction,
   DeliverMailAction,
   ReescalateAction,
+  ReleaseEscalationAction,
+  RepingEscalationAction,
   LandConvoyAction,
   NextAlarmAction,
 ]);

@@ -4,10 +4,11 @@ import { getMail, markDelivered, noteDeliveryFailure } from "../../db/mail";
 import { errorMessage, isGastownError } from "../../core/errors";
 import { findAgent, setAgentStatus } from "../../db/agents";
 import { landConvoysFor } from "../../db/convoys";
-import { raiseEscalation, reescalate } from "../../db/escalations";
+import { raiseEscalation, reescalate, releaseHeld } from "../../db/escalations";
 import { appendTownEvent } from "../../db/outbox";
 import { agents } from "../../db/schema";
 import { inTransaction } from "../../db/tx";
+import { repingEscalation } from "../escalation/ping-retry";
 import type { Action, ActionOf } from "./actions";
 import { type ActionResult, applyDispatch, applyRestart, applyStop } from "./apply-agents";
 import { type ReconcileContext, WITNESS } from "./context";
@@ -62,6 +63,12 @@ function applyOne(ctx: ReconcileContext, action: Exclude<Action, { type: "next_a
       return deliverMail(ctx, action, now);
     case "reescalate":
       reescalate(ctx.db, action.escalationId, WITNESS, now);
+      return "applied";
+    case "release_escalation":
+      releaseHeld(ctx.db, action.escalationId, WITNESS, now);
+      return "applied";
+    case "reping_escalation":
+      repingEscalation(ctx.db, action.escalationId, WITNESS, now);
       return "applied";
     case "land_convoy":
       inTransaction(ctx.db, () => landConvoysFor(ctx.db, action.memberBeadId, WITNESS, now));

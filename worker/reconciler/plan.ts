@@ -53,8 +53,22 @@ function planConvoys(state: TownSnapshot, out: Action[]): void {
   }
 }
 
+/**
+ * Escalation timers: a held ping goes out when quiet hours end, a failed ping is sent again
+ * when its retry is due, and an unacknowledged one re-escalates at its deadline.
+ */
 function planReescalations(state: TownSnapshot, now: number, policy: ReconcilePolicy, out: Action[], wake: Wake): void {
   for (const e of state.escalations) {
+    const held = e.heldUntil ?? null;
+    if (held !== null) {
+      if (held <= now) out.push({ type: "release_escalation", escalationId: e.escalationId });
+      else wake.at(held);
+    }
+    const retry = e.pingRetryAt ?? null;
+    if (retry !== null) {
+      if (retry <= now) out.push({ type: "reping_escalation", escalationId: e.escalationId });
+      else wake.at(retry);
+    }
     if (e.nextDeadlineAt === null || e.reescalations >= policy.maxReescalations) continue;
     if (e.nextDeadlineAt > now) {
       wake.at(e.nextDeadlineAt);

@@ -1,4 +1,4 @@
-import { and, asc, eq, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, isNotNull, isNull, or, sql } from "drizzle-orm";
 import { AgentRole, AgentStatus, BeadStatus, priorityRank, Severity } from "../../core/domain";
 import type { TownDb } from "../../db/client";
 import { readyQueue } from "../../db/ready";
@@ -77,9 +77,22 @@ function readPendingMail(db: TownDb): PendingMail[] {
 
 function readEscalations(db: TownDb): OpenEscalation[] {
   return db
-    .select({ escalationId: escalations.beadId, severity: escalations.severity, reescalations: escalations.reescalations, nextDeadlineAt: escalations.nextDeadlineAt })
+    .select({
+      escalationId: escalations.beadId,
+      severity: escalations.severity,
+      reescalations: escalations.reescalations,
+      nextDeadlineAt: escalations.nextDeadlineAt,
+      heldUntil: escalations.heldUntil,
+      pingRetryAt: escalations.pingRetryAt,
+    })
     .from(escalations)
-    .where(and(isNull(escalations.ackedAt), isNull(escalations.resolvedAt), isNotNull(escalations.nextDeadlineAt)))
+    .where(
+      and(
+        isNull(escalations.ackedAt),
+        isNull(escalations.resolvedAt),
+        or(isNotNull(escalations.nextDeadlineAt), isNotNull(escalations.heldUntil), isNotNull(escalations.pingRetryAt)),
+      ),
+    )
     .orderBy(asc(escalations.nextDeadlineAt))
     .limit(MAX_ROWS)
     .all()

@@ -54,6 +54,10 @@ export interface OpenEscalation {
   severity: Severity;
   reescalations: number;
   nextDeadlineAt: number | null;
+  /** Held by quiet hours until then (low and medium pings wait). Absent: not held. */
+  heldUntil?: number | null;
+  /** Its latest ping failed to reach chat: sent again at this time. Absent: nothing to resend. */
+  pingRetryAt?: number | null;
 }
 
 export interface OpenConvoy {

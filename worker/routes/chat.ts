@@ -21,7 +21,7 @@ const NotificationFailed = z.object({
   error: z.string().max(2000),
   attempt: z.number().int().nonnegative(),
   beadId: BeadId.optional(),
-  /** The stream event that could not be projected, if any (kept for the log line only). */
+  /** The stream event that could not be projected, if any (a failed escalation ping is sent again). */
   seq: z.number().int().optional(),
 });
 
@@ -56,7 +56,7 @@ export const deliveryRoutes = new Hono<AppEnv>()
     return c.json({ fresh: await callTown(c, "inbound", platform, eventId) });
   })
   .post("/notifications/failed", botOnly, valid("json", NotificationFailed), async (c) => {
-    const { what, error, attempt, beadId } = c.req.valid("json");
-    await callTown(c, "notificationFailed", { what, error, attempt, beadId });
+    const { what, error, attempt, beadId, seq } = c.req.valid("json");
+    await callTown(c, "notificationFailed", { what, error, attempt, beadId, seq });
     return c.json({ recorded: true }, 201);
   });

@@ -2,17 +2,9 @@ import type { z } from "zod";
 import type { BindChannelRequest, BindThreadRequest } from "../../core/town-api";
 import { beadForThread, bindChannel, bindThread, type ChatPlatform, channelsForRig, rigForChannel, threadForBead } from "../../db/chat";
 import { seenInbound } from "../../db/inbound";
-import { appendTownEvent } from "../../db/outbox";
 import { getRig } from "../../db/rigs";
+import { type NotificationFailure, recordNotificationFailure } from "../escalation/ping-retry";
 import type { TownContext } from "./context";
-
-/** A failed chat side effect the bot reports so people can see it (`notification_failed`). */
-export interface NotificationFailure {
-  what: string;
-  error: string;
-  attempt: number;
-  beadId?: string;
-}
 
 /** Chat bindings, inbound dedupe and failed notifications (`/towns/:town/chat`, `/inbound`). */
 export const chatOps = {
@@ -38,7 +30,8 @@ export const chatOps = {
   },
   /** True the first time a platform event id is seen (then it is recorded). */
   inbound: (t: TownContext, platform: ChatPlatform, eventId: string) => !seenInbound(t.db, platform, eventId, t.now()),
+  /** A failed chat side effect the bot reports (`notification_failed`); a failed escalation ping is also sent again later. */
   notificationFailed: (t: TownContext, f: NotificationFailure) => {
-    appendTownEvent(t.db, { type: "notification_failed", beadId: f.beadId ?? null, data: { what: f.what, error: f.error, attempt: f.attempt } }, t.now());
+    recordNotificationFailure(t.db, f, t.now());
   },
 };
