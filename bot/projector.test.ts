@@ -58,6 +58,18 @@ describe("Projector failures", () => {
     expect(town.failures).toEqual([expect.objectContaining({ attempt: 3, seq: event.seq, error: "chat is down" })]);
   });
 
+  it("a one-off ping whose first post failed is still posted on retry, and never twice on replay", async () => {
+    const { projector, chat } = await setup(0);
+    const ping = town.emit({ type: "escalation_raised", rigId: "rig-app", data: { escalationId: "gt-es01", severity: "high", title: "stuck", body: "", source: "witness", targets: [] } }) as TownEvent;
+    const failing = memoryChat({ n: 1 });
+    const p2 = new Projector({ town: new TownClient({ baseUrl: town.url, town: "slack:T1", token: town.token }), adapter: failing.adapter, logger: silentLogger, attempts: 3, retryDelayMs: () => 1 });
+    expect(await p2.handle(ping)).toBe("handled");
+    expect(failing.posts).toHaveLength(1);
+    // Another process replays the same event: the town's ledger says it was posted.
+    expect(await projector.handle(ping)).toBe("handled");
+    expect(chat.posts.filter((p) => p.msg.text.includes("stuck"))).toHaveLength(0);
+  });
+
   it("does not let the event go when the failure cannot be recorded either", async () => {
     const { projector, event } = await setup(10);
     town.notificationRoute = false;

@@ -34,6 +34,8 @@ export class Projector {
    * state: after a restart mid-turn the rest of the reply starts a new message.
    */
   private readonly mayorMessages = new Map<string, ChatMessageRef>();
+  /** One-off posts claimed in the town's ledger but not yet made (see postOnce). */
+  private readonly claimed = new Set<string>();
 
   constructor(deps: ProjectorDeps) {
     this.deps = deps;
@@ -62,7 +64,10 @@ export class Projector {
     try {
       // Recorded by the town (a notification_failed event people can see): safe to move on.
       const failure = { what, error: errorMessage(last).slice(0, 2000), attempt: attempts, seq: event.seq, ...(event.beadId ? { beadId: event.beadId } : {}) };
-      if (await this.deps.town.reportNotificationFailed(failure)) return "handled";
+      if (await this.deps.town.reportNotificationFailed(failure)) {
+        this.claimed.delete(`out:${event.seq}`);
+        return "handled";
+      }
     } catch (e) {
       this.log.error("could not record a failed notification", { seq: event.seq, error: errorMessage(e) });
     }
@@ -95,6 +100,21 @@ export class Projector {
       default:
         return;
     }
+  }
+
+  /**
+   * Post a one-off message of an event (a ping, a merge result) at most once across replays: the
+   * town's dedupe ledger remembers `out:<seq>`. Keys claimed here but not yet posted are kept so
+   * a retry of the same event still posts; only a crash between claim and post loses the message.
+   */
+  private async postOnce(event: TownEvent, target: ChatTarget, msg: ChatMessage): Promise<void> {
+    const key = `out:${event.seq}`;
+    if (!this.claimed.has(key)) {
+      if (!(await this.deps.town.inbound({ platform: this.platform, eventId: key }))) return;
+      this.claimed.add(key);
+    }
+    await this.deps.adapter.post(target, msg);
+    this.claimed.delete(key);
   }
 
   /** Edit a message; false when it is gone (deleted by someone), so the caller posts anew. */
@@ -177,7 +197,8 @@ export class Projector {
     const d = event.data;
     const mentions = d.targets.map((t) => targetToMention(this.platform, t)).filter((m): m is string => m !== null);
     const raised = event.type === "escalation_raised" ? event.data : null;
-    await this.deps.adapter.post(
+    await this.postOnce(
+      event,
       place,
       escalationMessage({
         escalationId: d.escalationId,
@@ -196,7 +217,7 @@ export class Projector {
     const { town } = this.deps;
     const bound = await town.threadOfBead(this.platform, d.sourceBeadId);
     if (!bound) return;
-    if (MERGE_NEWS.has(d.state)) await this.deps.adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, mergeMessage(d));
+    if (MERGE_NEWS.has(d.state)) await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, mergeMessage(d));
     if (bound.cardMessageId) {
       const bead = await town.getBead(d.sourceBeadId);
       await this.deps.adapter.update(this.refOf(bound, bound.cardMessageId), beadCard(bead, { mergeState: d.state }));
@@ -235,7 +256,7 @@ export class Projector {
     const bound = await town.threadOfBead(this.platform, d.convoyId);
     if (bound?.cardMessageId) {
       await adapter.update(this.refOf(bound, bound.cardMessageId), msg);
-      if (event.type === "convoy_landed") await adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, { text: `Convoy *${d.name}* landed: all ${state.total} beads are closed.` });
+      if (event.type === "convoy_landed") await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, { text: `Convoy *${d.name}* landed: all ${state.total} beads are closed.` });
       return;
     }
     let channelId = await this.rigChannel(event.rigId);

@@ -84,6 +84,12 @@ describe("Slack delivery guarantees", () => {
     h.town.emit({ type: "escalation_raised", beadId, rigId: "rig-app", data: { escalationId: "gt-es09", severity: "low", title: "needs a decision", body: "", source: "polecat-app-1", targets: [] } });
     h.town.emit(snapshot(beadId, 4));
     await until(() => h.town.acks.includes(h.town.events.length), "all acked after restart");
+    // Replay everything once more (as after a crash before the acks were stored): nothing new appears.
+    const before = h.slack.handled("chat.postMessage").length;
+    h.town.cursors.clear();
+    await h.restart();
+    await until(() => h.town.acks.filter((a) => a === h.town.events.length).length >= 2, "replay acked");
+    expect(h.slack.handled("chat.postMessage").length).toBe(before);
     const inThread = h.slack.posts(ts);
     const terminals = inThread.filter((m) => m.text.startsWith("Terminal of"));
     expect(terminals).toHaveLength(1);
