@@ -19,6 +19,8 @@ export interface WorkspaceProvider {
   prepare(req: StartAgentRequest): Promise<Workspace>;
   /** Remove the worktree of a finished agent (keeps the branch). */
   release(req: StartAgentRequest, ws: Workspace): Promise<void>;
+  /** Commits on the bead's branch not yet on the rig's default branch (null: no branch). */
+  commitsAhead?(req: StartAgentRequest): Promise<number | null>;
 }
 
 /** What to spawn in the PTY. argv only: never a shell string. */

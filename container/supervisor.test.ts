@@ -84,6 +84,16 @@ describe("Supervisor", () => {
     expect((await s.snapshot("polecat-demo-1")).text).toContain("working");
   });
 
+  it("tells the Worker how many commits an exiting polecat left on its branch", async () => {
+    const ahead = Object.assign(workspaces, { commitsAhead: async () => 2 });
+    expect(ahead.commitsAhead).toBeDefined();
+    const s = supervisor(() => `setTimeout(() => process.exit(0), 100); console.log("committed")`);
+    await s.start(startRequest({ workerUrl: worker.url }));
+    await waitFor(() => s.list()[0]?.running === false, "exit");
+    await s.drain();
+    expect(worker.to("/lifecycle").map((c) => c.body)).toEqual([{ event: "started" }, { event: "exited", exitCode: 0, commitsAhead: 2 }]);
+  });
+
   it("redacts secret env values, key shapes and coloured keys in text, ansi and scrollback", async () => {
     const program = () =>
       [

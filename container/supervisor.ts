@@ -152,7 +152,10 @@ export class Supervisor {
       };
       agent.done = session.exited.then(async ({ exitCode, signal }) => {
         log.info("agent exited", { exitCode, signal });
-        this.lifecycle(agent, signal ? { event: "exited", exitCode, detail: `killed by signal ${signal}` } : { event: "exited", exitCode });
+        // The Worker queues a merge for a polecat that left commits behind without gt_done.
+        const commitsAhead = await this.commitsAhead(req, log);
+        const ahead = commitsAhead === null ? {} : { commitsAhead };
+        this.lifecycle(agent, signal ? { event: "exited", exitCode, detail: `killed by signal ${signal}`, ...ahead } : { event: "exited", exitCode, ...ahead });
         await this.release(req, ws, launch, log);
       });
       this.agents.set(id, agent);
@@ -162,6 +165,16 @@ export class Supervisor {
       return this.info(agent);
     } finally {
       this.starting.delete(id);
+    }
+  }
+
+  private async commitsAhead(req: StartAgentRequest, log: Logger): Promise<number | null> {
+    if (!this.o.workspace.commitsAhead) return null;
+    try {
+      return await this.o.workspace.commitsAhead(req);
+    } catch (e) {
+      log.warn("could not count the branch's commits", { error: e instanceof Error ? e.message : String(e) });
+      return null;
     }
   }
 

@@ -47,6 +47,12 @@ export class GitWorkspaceProvider implements WorkspaceProvider {
     if (ws.cwd === dir) await rm(dir, { recursive: true, force: true });
   }
 
+  /** Commits the polecat made on gt/<bead-id> that its rig's default branch lacks. */
+  async commitsAhead(req: StartAgentRequest): Promise<number | null> {
+    if (!req.rig || !req.beadId) return null;
+    return this.cfg.git.branchAhead(req.rig, req.beadId);
+  }
+
   private scratchPath(req: StartAgentRequest): string {
     return join(this.cfg.scratchDir, AgentId.parse(req.agentId));
   }

@@ -71,7 +71,10 @@ export class ContainerApiClient implements AgentRuntime {
   }
 
   async merge(input: MergeRequest): Promise<MergeResult> {
-    return this.call("POST", "merge", MergeResult, parseRequest(MergeRequest, input, "merge request"), this.config.startTimeoutMs ?? 120_000);
+    const req = parseRequest(MergeRequest, input, "merge request");
+    // A merge runs every quality gate: wait for all their time limits, plus git's own work.
+    const gatesMs = req.gates.reduce((sum, g) => sum + g.timeoutSec * 1000, 0);
+    return this.call("POST", "merge", MergeResult, req, gatesMs + (this.config.startTimeoutMs ?? 120_000));
   }
 
   /** The control server's health (not part of the AgentRuntime port; used by start-up checks). */
