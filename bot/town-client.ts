@@ -56,6 +56,9 @@ export const MergeQueueItem = z.looseObject({
   branch: z.string(),
   state: MergeState,
   rigId: z.string().nullable().optional(),
+  rig: z.string().optional(),
+  sourceTitle: z.string().optional(),
+  position: z.number().int().nullable().optional(),
   detail: z.string().nullable().optional(),
 });
 export type MergeQueueItem = z.infer<typeof MergeQueueItem>;

@@ -91,7 +91,9 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
     case "mq_list": {
       const items = await town.mergeQueue();
       if (items.length === 0) return [priv("The merge queue is empty.")];
-      return [priv(["*Merge queue*", ...items.map((m, i) => `${i + 1}. ${code(m.sourceBeadId)} ${code(m.branch)} — ${m.state.replace(/_/g, " ")}${m.detail ? `: ${m.detail}` : ""}`)].join("\n"))];
+      const line = (m: (typeof items)[number], i: number) =>
+        `${m.position ?? i + 1}. ${m.rig ? `${m.rig} ` : ""}${code(m.sourceBeadId)} ${m.sourceTitle ?? code(m.branch)} — ${m.state.replace(/_/g, " ")}${m.detail ? `: ${m.detail.split("\n")[0]}` : ""}`;
+      return [priv(["*Merge queue*", ...items.map(line)].join("\n"))];
     }
     case "merge":
       await town.decideMerge(cmd.bead, { decision: cmd.decision, reason: cmd.reason, actor, memberOf: ctx.memberOf ?? [] });
