@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatAdapter, ChatMessageRef, ChatTarget } from "../core/chat";
+import { isGastownError } from "../core/errors";
 
 /**
  * The contract every ChatAdapter keeps, as a vitest suite each implementation runs against its
@@ -13,6 +14,8 @@ export interface ChatAdapterHarness {
   read(ref: ChatMessageRef): Promise<{ text: string; edits: number } | null>;
   /** Messages at the top of a channel (no threadId) or in a thread, oldest first. */
   list(target: ChatTarget): Promise<{ messageId: string; text: string }[]>;
+  /** Delete a message as a person would (platforms that cannot delete leave this out). */
+  remove?(ref: ChatMessageRef): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -63,6 +66,20 @@ export function chatAdapterContract(name: string, make: () => Promise<ChatAdapte
         expect(now?.text).toContain("version 5");
         expect(now?.edits).toBeGreaterThanOrEqual(1);
         expect((await h.list({ channelId: h.channelId })).length).toBe(before);
+      }),
+    );
+
+    it(
+      "fails an edit of a deleted message with not_found, so the projector posts it again",
+      withHarness(async (h) => {
+        if (!h.remove) return;
+        const ref = await h.adapter.post({ channelId: h.channelId }, { text: "soon gone" });
+        await h.remove(ref);
+        const err = await h.adapter.update(ref, { text: "too late" }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(isGastownError(err) && err.code).toBe("not_found");
       }),
     );
 

@@ -15,6 +15,10 @@ chatAdapterContract("slack (real Web API client against the fake Slack)", async 
       return m ? { text: show(m), edits: m.edits } : null;
     },
     list: async (t) => slack.posts().filter((m) => m.channel === t.channelId && m.threadTs === t.threadId).map((m) => ({ messageId: m.ts, text: show(m) })),
+    remove: async (ref) => {
+      const i = slack.messages.findIndex((m) => m.channel === ref.channelId && m.ts === ref.messageId);
+      if (i >= 0) slack.messages.splice(i, 1);
+    },
     close: async () => {
       await adapter.stop();
       await slack.stop();

@@ -5,6 +5,8 @@ import {
   Client,
   Events,
   GatewayIntentBits,
+  type GuildMember,
+  GuildMemberRoleManager,
   type Interaction,
   type Message,
   MessageFlags,
@@ -173,7 +175,7 @@ export class DiscordAdapter implements ChatAdapter {
       const botId = this.client.user?.id ?? this.applicationId;
       const inbound = messageInbound({
         id: m.id,
-        user: { id: m.author.id, name: m.author.globalName ?? m.author.username },
+        user: { id: m.author.id, name: m.author.globalName ?? m.author.username, ...memberOf(m.member, m.guildId) },
         content: m.content,
         channelId: m.channelId,
         parentId,
@@ -206,6 +208,17 @@ export class DiscordAdapter implements ChatAdapter {
   }
 }
 
+/**
+ * The roles a guild member holds, as town targets (`discord:role:<id>`), for merge approvals.
+ * A cached member lists roles through the guild's role cache; an uncached one (raw API member)
+ * carries the ids. `@everyone` (the guild's own id) is left out: everyone holds it.
+ */
+export function memberOf(member: GuildMember | { roles: readonly string[] } | null | undefined, guildId: string | null): { memberOf?: string[] } {
+  if (!member) return {};
+  const ids = member.roles instanceof GuildMemberRoleManager ? [...member.roles.cache.keys()] : [...(member.roles as readonly string[])];
+  return { memberOf: ids.filter((id) => id !== guildId).map((id) => `discord:role:${id}`) };
+}
+
 /** discord.js interaction -> facts; null for interactions we do not handle. */
 function factsOf(i: Interaction): InteractionFacts | null {
   const isCommand = i.isChatInputCommand() && i.commandName === COMMAND_NAME;
@@ -215,7 +228,7 @@ function factsOf(i: Interaction): InteractionFacts | null {
     id: i.id,
     applicationId: i.applicationId,
     token: i.token,
-    user: { id: i.user.id, name: i.user.globalName ?? i.user.username },
+    user: { id: i.user.id, name: i.user.globalName ?? i.user.username, ...memberOf(i.member, i.guildId) },
     channelId: i.channelId ?? "",
     parentId: channel?.isThread() ? channel.parentId : null,
     dm: !i.inGuild(),

@@ -14,10 +14,19 @@ export function restBody(p: DiscordPayload): Record<string, unknown> {
   return { content: p.content, embeds: p.embeds, components: p.components, allowed_mentions: p.allowedMentions };
 }
 
-/** A REST call failed: Discord's status decides the code people and the router see. */
+/** Discord's JSON error codes for a thing that is gone: Unknown Channel, Unknown Message. */
+const GONE = new Set([10003, 10008]);
+
+/**
+ * A REST call failed: Discord's status (and, for a deleted channel or message, its JSON error
+ * code) decides the code people and the router see. `not_found` tells the projector to post
+ * the message again instead of retrying an edit that can never land.
+ */
 export function restError(what: string, e: unknown): GastownError {
   const status = e instanceof DiscordAPIError || e instanceof HTTPError ? e.status : 0;
-  const code: ErrorCode = status === 404 ? "not_found" : status === 403 ? "forbidden" : status === 429 ? "limit" : status >= 400 && status < 500 ? "bad_request" : "unavailable";
+  const gone = e instanceof DiscordAPIError && typeof e.code === "number" && GONE.has(e.code);
+  const code: ErrorCode =
+    gone || status === 404 ? "not_found" : status === 403 ? "forbidden" : status === 429 ? "limit" : status >= 400 && status < 500 ? "bad_request" : "unavailable";
   return new GastownError(code, `Discord ${what} failed`, { cause: e });
 }
 

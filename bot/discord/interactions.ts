@@ -39,7 +39,7 @@ const Interaction = z.object({
   channel_id: z.string().optional(),
   channel: z.object({ id: z.string(), type: z.number().int(), parent_id: z.string().nullish() }).optional(),
   guild_id: z.string().optional(),
-  member: z.object({ user: User }).optional(),
+  member: z.object({ user: User, roles: z.array(z.string()).optional() }).optional(),
   user: User.optional(),
   data: z
     .object({
@@ -73,7 +73,7 @@ function factsOf(i: Interaction): InteractionFacts | null {
     id: i.id,
     applicationId: i.application_id,
     token: i.token,
-    user: { id: who.id, name: who.global_name ?? who.username },
+    user: { id: who.id, name: who.global_name ?? who.username, ...(i.member ? { memberOf: (i.member.roles ?? []).map((r) => `discord:role:${r}`) } : {}) },
     channelId,
     parentId: thread,
     dm: i.guild_id === undefined,

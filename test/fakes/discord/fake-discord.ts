@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { FakeGateway } from "./fake-gateway";
 import { FakeRest, type RateLimitRule } from "./fake-rest";
 import { type FakeChannel, FakeStore } from "./fake-store";
-import { buttonInteraction, type CommandOption, type FakeUser, slashCommandInteraction, userMessage } from "./payloads";
+import { buttonInteraction, type CommandOption, type FakeUser, rolePayload, slashCommandInteraction, userMessage } from "./payloads";
 
 export interface FakeDiscordOptions {
   token?: string;
@@ -64,6 +64,22 @@ export class FakeDiscord {
     const id = this.store.ids.next();
     this.store.channels.set(id, { ...c, id, guild_id: this.guildId });
     return id;
+  }
+
+  /** Adds a guild role (announced with GUILD_ROLE_CREATE when a bot is connected); returns its id. */
+  addRole(name: string): string {
+    const id = this.store.ids.next();
+    this.store.roles.set(id, name);
+    this.gateway.notify("GUILD_ROLE_CREATE", { guild_id: this.guildId, role: rolePayload(id, name, this.store.roles.size) });
+    return id;
+  }
+
+  /** Deletes a message, as a person with Manage Messages would. */
+  deleteMessage(messageId: string): void {
+    const m = this.store.messages.get(messageId);
+    if (!m) throw new Error(`fake discord: no message ${messageId}`);
+    this.store.messages.delete(messageId);
+    this.gateway.notify("MESSAGE_DELETE", { id: messageId, channel_id: m.channel_id, guild_id: this.guildId });
   }
 
   /** Answers the next `times` matching requests with 429 and `retry_after` seconds. */

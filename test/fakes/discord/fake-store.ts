@@ -59,6 +59,8 @@ export class FakeStore {
   /** Interaction callbacks by interaction id, in arrival order. */
   readonly callbacks = new Map<string, { type: number; data?: unknown }[]>();
   readonly commands = new Map<string, unknown[]>();
+  /** Guild roles besides @everyone: id -> name. */
+  readonly roles = new Map<string, string>();
   #seq = 0;
 
   constructor(

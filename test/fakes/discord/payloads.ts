@@ -6,6 +6,8 @@ export interface FakeUser {
   id: string;
   username: string;
   bot?: boolean;
+  /** Role ids the person holds in the guild. */
+  roles?: string[];
 }
 
 export function userPayload(u: FakeUser) {
@@ -17,7 +19,7 @@ export function memberPayload(u: FakeUser) {
     user: userPayload(u),
     nick: null,
     avatar: null,
-    roles: [],
+    roles: u.roles ?? [],
     joined_at: new Date(0).toISOString(),
     deaf: false,
     mute: false,
@@ -69,6 +71,10 @@ export function messagePayload(store: FakeStore, m: FakeMessage, author: FakeUse
   };
 }
 
+export function rolePayload(id: string, name: string, position: number) {
+  return { id, name, color: 0, hoist: false, position, permissions: "0", managed: false, mentionable: true, flags: 0 };
+}
+
 export function guildCreatePayload(store: FakeStore) {
   const channels = [...store.channels.values()].filter((c) => c.guild_id === store.guildId && c.type !== 11 && c.type !== 12);
   const threads = [...store.channels.values()].filter((c) => c.guild_id === store.guildId && (c.type === 11 || c.type === 12));
@@ -95,7 +101,7 @@ export function guildCreatePayload(store: FakeStore) {
     nsfw_level: 0,
     premium_progress_bar_enabled: false,
     features: [],
-    roles: [{ id: store.guildId, name: "@everyone", color: 0, hoist: false, position: 0, permissions: "0", managed: false, mentionable: false, flags: 0 }],
+    roles: [{ id: store.guildId, name: "@everyone" }, ...[...store.roles].map(([id, name]) => ({ id, name }))].map((r, i) => rolePayload(r.id, r.name, i)),
     emojis: [],
     stickers: [],
     unavailable: false,
