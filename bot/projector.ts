@@ -131,8 +131,17 @@ export class Projector {
     }
   }
 
-  private refOf(b: ThreadBinding, messageId: string): ChatMessageRef {
+  /** A message inside the bound thread (the live snapshot). */
+  private inThread(b: ThreadBinding, messageId: string): ChatMessageRef {
     return { channelId: b.channelId, messageId, threadId: b.threadId };
+  }
+
+  /**
+   * The card: the thread's root, which lives in the channel, not in the thread. Discord keeps
+   * a thread's starter message in the parent channel (editing it through the thread is 10008).
+   */
+  private cardOf(b: ThreadBinding & { cardMessageId: string }): ChatMessageRef {
+    return { channelId: b.channelId, messageId: b.cardMessageId };
   }
 
   private async rigChannel(rigId: string | null): Promise<string | null> {
@@ -146,7 +155,7 @@ export class Projector {
     const { town, adapter } = this.deps;
     const msg = beadCard(bead, extras);
     const bound = await town.threadOfBead(this.platform, bead.id);
-    if (bound?.cardMessageId && (await this.edited(this.refOf(bound, bound.cardMessageId), msg))) return;
+    if (bound?.cardMessageId && (await this.edited(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), msg))) return;
     const channelId = await this.rigChannel(bead.rigId);
     if (!channelId) return;
     const ref = await adapter.post({ channelId }, msg);
@@ -167,7 +176,7 @@ export class Projector {
     const bound = await town.threadOfBead(this.platform, event.beadId);
     if (!bound) return;
     const msg = snapshotMessage(event.data);
-    if (bound.snapshotMessageId && (await this.edited(this.refOf(bound, bound.snapshotMessageId), msg))) return;
+    if (bound.snapshotMessageId && (await this.edited(this.inThread(bound, bound.snapshotMessageId), msg))) return;
     const ref = await adapter.post({ channelId: bound.channelId, threadId: bound.threadId }, msg);
     await town.bindThread(event.beadId, {
       platform: this.platform,
@@ -220,7 +229,7 @@ export class Projector {
     if (MERGE_NEWS.has(d.state)) await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, mergeMessage(d));
     if (bound.cardMessageId) {
       const bead = await town.getBead(d.sourceBeadId);
-      await this.deps.adapter.update(this.refOf(bound, bound.cardMessageId), beadCard(bead, { mergeState: d.state }));
+      await this.deps.adapter.update(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), beadCard(bead, { mergeState: d.state }));
     }
   }
 
@@ -255,7 +264,7 @@ export class Projector {
     const msg = convoyCard({ convoyId: d.convoyId, name: d.name, ...state });
     const bound = await town.threadOfBead(this.platform, d.convoyId);
     if (bound?.cardMessageId) {
-      await adapter.update(this.refOf(bound, bound.cardMessageId), msg);
+      await adapter.update(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), msg);
       if (event.type === "convoy_landed") await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, { text: `Convoy *${d.name}* landed: all ${state.total} beads are closed.` });
       return;
     }

@@ -111,7 +111,7 @@ describe("Discord adapter against the fake Discord (real discord.js client)", ()
       kind: "message",
       platform: "discord",
       eventId: said.id,
-      user: { id: ada.id, name: "ada" },
+      user: { id: ada.id, name: "ada", memberOf: [] },
       target: { channelId: fake.channelId, threadId: card.messageId },
       text: "please also fix logout",
       mentioned: false,
