@@ -65,7 +65,7 @@ describe("Projector failures", () => {
     const p2 = new Projector({ town: new TownClient({ baseUrl: town.url, town: "slack:T1", token: town.token }), adapter: failing.adapter, logger: silentLogger, attempts: 3, retryDelayMs: () => 1 });
     expect(await p2.handle(ping)).toBe("handled");
     expect(failing.posts).toHaveLength(1);
-    // Another process replays the same event: the town's ledger says it was posted.
+    // Another process replays the same event: the town holds the ref of the posted ping.
     expect(await projector.handle(ping)).toBe("handled");
     expect(chat.posts.filter((p) => p.msg.text.includes("stuck"))).toHaveLength(0);
   });

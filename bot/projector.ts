@@ -30,12 +30,10 @@ export class Projector {
   private readonly deps: ProjectorDeps;
   private readonly log: Logger;
   /**
-   * The message of each mayor turn still being written (turnId -> message). A cache, not
-   * state: after a restart mid-turn the rest of the reply starts a new message.
+   * The message of each mayor turn still being written (turnId -> message). A cache of the
+   * town's `mayor:<turnId>` ref, which is what survives a restart mid-turn.
    */
   private readonly mayorMessages = new Map<string, ChatMessageRef>();
-  /** One-off posts claimed in the town's ledger but not yet made (see postOnce). */
-  private readonly claimed = new Set<string>();
 
   constructor(deps: ProjectorDeps) {
     this.deps = deps;
@@ -64,10 +62,7 @@ export class Projector {
     try {
       // Recorded by the town (a notification_failed event people can see): safe to move on.
       const failure = { what, error: errorMessage(last).slice(0, 2000), attempt: attempts, seq: event.seq, ...(event.beadId ? { beadId: event.beadId } : {}) };
-      if (await this.deps.town.reportNotificationFailed(failure)) {
-        this.claimed.delete(`out:${event.seq}`);
-        return "handled";
-      }
+      if (await this.deps.town.reportNotificationFailed(failure)) return "handled";
     } catch (e) {
       this.log.error("could not record a failed notification", { seq: event.seq, error: errorMessage(e) });
     }
@@ -103,18 +98,22 @@ export class Projector {
   }
 
   /**
-   * Post a one-off message of an event (a ping, a merge result) at most once across replays: the
-   * town's dedupe ledger remembers `out:<seq>`. Keys claimed here but not yet posted are kept so
-   * a retry of the same event still posts; only a crash between claim and post loses the message.
+   * Post a one-off message of an event (a ping, a merge result) once across replays: after
+   * posting, its id goes to the town as the ref `out:<seq>`; a replay that finds the ref does
+   * not post again. Recording after the post means a crash in between can at worst repeat the
+   * message, never lose it. A replay leaves the message as it is rather than editing it back
+   * to the event's rendering: buttons edit these messages (an acked ping loses its Ack button),
+   * and the event only knows how the message looked when it was first posted.
    */
   private async postOnce(event: TownEvent, target: ChatTarget, msg: ChatMessage): Promise<void> {
     const key = `out:${event.seq}`;
-    if (!this.claimed.has(key)) {
-      if (!(await this.deps.town.inbound({ platform: this.platform, eventId: key }))) return;
-      this.claimed.add(key);
+    const { town, adapter } = this.deps;
+    if (await town.chatRef(this.platform, key)) {
+      this.log.info("one-off message already posted; not posting it again", { seq: event.seq, type: event.type });
+      return;
     }
-    await this.deps.adapter.post(target, msg);
-    this.claimed.delete(key);
+    const ref = await adapter.post(target, msg);
+    await town.setChatRef(this.platform, key, ref);
   }
 
   /** Edit a message; false when it is gone (deleted by someone), so the caller posts anew. */
@@ -233,23 +232,34 @@ export class Projector {
     }
   }
 
-  /** One message per mayor turn in its thread: posted on the first event, edited after. */
+  /**
+   * One message per mayor turn in its thread: posted on the first event, edited after. The
+   * message id is kept by the town (`mayor:<turnId>`), so a bot restarted mid-turn, or a replay
+   * of the whole turn, edits the same message.
+   */
   private async mayorReply(event: TownEventOf<"mayor_reply">): Promise<void> {
     const d = event.data;
     if (d.platform !== this.platform) return;
+    const { town, adapter } = this.deps;
+    const key = `mayor:${d.turnId}`;
     const msg = { text: mayorText(d) };
-    const ref = this.mayorMessages.get(d.turnId);
-    if (ref) await this.deps.adapter.update(ref, msg);
+    const ref = this.mayorMessages.get(d.turnId) ?? (await town.chatRef(this.platform, key));
+    if (ref && (await this.edited(ref, msg))) this.remember(d.turnId, ref);
     else if (!d.done || d.text.trim() !== "") {
-      const posted = await this.deps.adapter.post({ channelId: d.channelId, threadId: d.threadId }, msg);
-      this.mayorMessages.set(d.turnId, posted);
-      // Bounded: forget the oldest turns (a Map iterates in insertion order).
-      for (const k of this.mayorMessages.keys()) {
-        if (this.mayorMessages.size <= 500) break;
-        this.mayorMessages.delete(k);
-      }
+      const posted = await adapter.post({ channelId: d.channelId, threadId: d.threadId }, msg);
+      await town.setChatRef(this.platform, key, posted);
+      this.remember(d.turnId, posted);
     }
     if (d.done) this.mayorMessages.delete(d.turnId);
+  }
+
+  private remember(turnId: string, ref: ChatMessageRef): void {
+    this.mayorMessages.set(turnId, ref);
+    // Bounded: forget the oldest turns (a Map iterates in insertion order); the town has them.
+    for (const k of this.mayorMessages.keys()) {
+      if (this.mayorMessages.size <= 500) break;
+      this.mayorMessages.delete(k);
+    }
   }
 
   private async convoy(event: TownEventOf<"convoy_created"> | TownEventOf<"convoy_progress"> | TownEventOf<"convoy_landed">): Promise<void> {

@@ -12,7 +12,7 @@ import type {
   SendMailRequest,
   SlingRequest,
 } from "../core/town-api";
-import type { Platform } from "../core/chat";
+import type { ChatMessageRef, Platform } from "../core/chat";
 
 /**
  * Typed client of the Town API (`/towns/:town/...`, bearer GASTOWN_API_TOKEN). Requests are
@@ -31,6 +31,9 @@ export const ThreadBinding = z.object({
   snapshotMessageId: z.string().nullable().optional(),
 });
 export type ThreadBinding = z.infer<typeof ThreadBinding>;
+
+/** A message the bot posted under a name (`mayor:<turnId>`, `out:<seq>`), kept by the town. */
+export const ChatRef = z.object({ channelId: z.string(), threadId: z.string().nullable().optional(), messageId: z.string() }).loose();
 
 export const Escalation = z.looseObject({
   id: z.string(),
@@ -276,6 +279,17 @@ export class TownClient {
   }
   async bindThread(beadId: string, b: { platform: Platform; channelId: string; threadId: string; cardMessageId?: string; snapshotMessageId?: string }): Promise<void> {
     await this.call("PUT", `/chat/threads/${encodeURIComponent(beadId)}`, Ok, b);
+  }
+
+  /** The message posted under `key` on this platform, or null. */
+  async chatRef(platform: Platform, key: string): Promise<ChatMessageRef | null> {
+    const q = new URLSearchParams({ platform });
+    const r = (await this.call("GET", `/chat/refs/${encodeURIComponent(key)}?${q}`, z.object({ ref: ChatRef.nullable() }))).ref;
+    return r ? { channelId: r.channelId, messageId: r.messageId, ...(r.threadId ? { threadId: r.threadId } : {}) } : null;
+  }
+  /** Remember the message posted under `key`, so a replay after a restart edits it. */
+  async setChatRef(platform: Platform, key: string, ref: ChatMessageRef): Promise<void> {
+    await this.call("PUT", `/chat/refs/${encodeURIComponent(key)}`, Ok, { platform, channelId: ref.channelId, ...(ref.threadId ? { threadId: ref.threadId } : {}), messageId: ref.messageId });
   }
 
   /** Record a chat side effect that kept failing; false when the town has no such route. */

@@ -169,3 +169,60 @@ describe("Discord bot (startBot: real discord.js against the fake Discord REST +
     expect(h.discord.store.rest("POST", new RegExp(`^/interactions/${i.id}/`))).toHaveLength(1);
   }, 30_000);
 });
+
+describe("Discord bot restarts (message ids kept by the town)", () => {
+  let h: DiscordHarness;
+  beforeEach(async () => {
+    h = await startDiscordHarness();
+  });
+  afterEach(async () => {
+    await h.stop();
+  });
+
+  it("a bot killed after the first edit of a mayor reply edits the same message after its restart", async () => {
+    const threadId = h.discord.addChannel({ type: 11, name: "asked the mayor", parent_id: h.discord.channelId });
+    const base = { conversationId: "conv-1", turnId: "turn-9", platform: "discord" as const, channelId: h.discord.channelId, threadId };
+    const first = h.town.emit({ type: "mayor_reply", data: { ...base, text: "", working: "looking at the town…", done: false } });
+    await until(() => h.town.acks.includes(first.seq), "first part projected");
+    const second = h.town.emit({ type: "mayor_reply", data: { ...base, text: "Two beads are open.", working: null, done: false } });
+    await until(() => h.town.acks.includes(second.seq), "second part projected");
+    expect(messagesIn(h, threadId)).toHaveLength(1);
+    expect(messagesIn(h, threadId)[0]!.edits).toBe(1);
+
+    await h.restart();
+    const last = h.town.emit({ type: "mayor_reply", data: { ...base, text: "Two beads are open. Both are on track.", working: null, done: true } });
+    await until(() => h.town.acks.includes(last.seq), "last part projected by the new process");
+    const replies = messagesIn(h, threadId);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.content).toBe("Two beads are open. Both are on track.");
+    expect(replies[0]!.edits).toBe(2);
+  });
+
+  it("replaying the stream after a crash (acks lost) posts no card, thread or ping twice, and leaves an acked ping acked", async () => {
+    await addRig(h);
+    const { beadId, threadId } = await sling(h, "crash around me");
+    const ping = h.town.emit({
+      type: "escalation_raised",
+      beadId,
+      rigId: "rig-app",
+      data: { escalationId: "gt-esc2", severity: "critical", title: "disk full", body: "", source: "witness", targets: [`discord:user:${bob.id}`] },
+    });
+    await until(() => h.town.acks.includes(ping.seq), "ping projected");
+    const posted = messagesIn(h, threadId).find((m) => shown(m).includes("disk full"))!;
+    expect(h.town.refs.get(`discord:out:${ping.seq}`)).toMatchObject({ messageId: posted.id, threadId });
+    h.discord.pressButton({ user: bob, messageId: posted.id, customId: "esc_ack:gt-esc2" });
+    await until(() => posted.edits === 1, "ping acked");
+    const postsBefore = h.discord.store.rest("POST", /^\/channels\/\d+\/messages$/).length;
+    const threadsBefore = h.discord.store.rest("POST", /\/threads$/).length;
+
+    // The bot dies before its acks reach the town: the new process gets every event again.
+    h.town.cursors.clear();
+    await h.restart();
+    await until(() => h.town.acks.filter((s) => s === h.town.events.length).length >= 2, "replay projected");
+    expect(h.discord.store.rest("POST", /^\/channels\/\d+\/messages$/)).toHaveLength(postsBefore);
+    expect(h.discord.store.rest("POST", /\/threads$/)).toHaveLength(threadsBefore);
+    expect(messagesIn(h, threadId).filter((m) => shown(m).includes("disk full") || shown(m).includes("gt-esc2"))).toHaveLength(1);
+    expect(shown(posted)).toContain("acknowledged by bob");
+    expect(JSON.stringify(posted.components)).not.toContain("esc_ack");
+  });
+});

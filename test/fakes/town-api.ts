@@ -41,6 +41,7 @@ interface Held {
 }
 
 const Decision = MergeDecisionRequest;
+const ChatRefBody = z.object({ platform: z.enum(["slack", "discord", "console"]), channelId: z.string().min(1), threadId: z.string().min(1).optional(), messageId: z.string().min(1) }).strict();
 const Mayor = z.object({ text: z.string().min(1), platform: z.enum(["slack", "discord", "console"]), channelId: z.string().min(1), threadId: z.string().min(1), actor: z.unknown() });
 
 export class FakeTownApi {
@@ -51,6 +52,8 @@ export class FakeTownApi {
   readonly channels: { platform: string; channelId: string; rigId: string }[] = [];
   readonly threads: { platform: string; beadId: string; channelId: string; threadId: string; cardMessageId: string | null; snapshotMessageId: string | null }[] = [];
   readonly inboundSeen = new Set<string>();
+  /** Named message refs (`<platform>:<key>` -> ref), as PUT /chat/refs/:key stores them. */
+  readonly refs = new Map<string, { channelId: string; threadId: string | null; messageId: string }>();
   readonly events: TownEvent[] = [];
   readonly mail: z.infer<typeof SendMailRequest>[] = [];
   readonly cursors = new Map<string, number>();
@@ -338,6 +341,20 @@ export class FakeTownApi {
         if (old) Object.assign(old, row);
         else this.threads.push(row);
         return [200, { thread: row }];
+      }
+    }
+    if (at(/^\/chat\/refs\/([^/]+)$/)) {
+      const key = decodeURIComponent(g(1));
+      if (method === "GET") {
+        const platform = z.enum(["slack", "discord", "console"]).parse(q.get("platform"));
+        const ref = this.refs.get(`${platform}:${key}`);
+        return [200, { ref: ref ? { platform, key, ...ref } : null }];
+      }
+      if (method === "PUT") {
+        const r = ChatRefBody.parse(body);
+        const ref = { channelId: r.channelId, threadId: r.threadId ?? null, messageId: r.messageId };
+        this.refs.set(`${r.platform}:${key}`, ref);
+        return [200, { ref: { platform: r.platform, key, ...ref } }];
       }
     }
     if (method === "GET" && path === "/chat/threads") {

@@ -28,6 +28,22 @@ describe("/towns/:town/{chat,inbound,notifications}", () => {
     expect(await ok("GET", `/towns/${town}/chat/threads/${bead.id}?platform=slack`)).toEqual({ thread: null });
   });
 
+  it("remembers a posted message under a key per platform, replaced by a later PUT", async () => {
+    const town = newTown();
+    expect(await ok("GET", `/towns/${town}/chat/refs/mayor:turn-1?platform=discord`)).toEqual({ ref: null });
+    await ok("PUT", `/towns/${town}/chat/refs/mayor:turn-1`, { platform: "discord", channelId: "C1", threadId: "T1", messageId: "M1" }, 200);
+    expect(await ok("GET", `/towns/${town}/chat/refs/mayor:turn-1?platform=discord`)).toEqual({
+      ref: { platform: "discord", key: "mayor:turn-1", channelId: "C1", threadId: "T1", messageId: "M1" },
+    });
+    await ok("PUT", `/towns/${town}/chat/refs/mayor:turn-1`, { platform: "discord", channelId: "C1", messageId: "M2" }, 200);
+    expect(await ok("GET", `/towns/${town}/chat/refs/mayor:turn-1?platform=discord`)).toMatchObject({ ref: { threadId: null, messageId: "M2" } });
+    // Another platform's message under the same key is another ref.
+    expect(await ok("GET", `/towns/${town}/chat/refs/mayor:turn-1?platform=slack`)).toEqual({ ref: null });
+    expect((await api("PUT", `/towns/${town}/chat/refs/out:7`, { body: { platform: "slack", channelId: "C1" } })).status).toBe(400);
+    expect((await api("PUT", `/towns/${town}/chat/refs/bad%20key`, { body: { platform: "slack", channelId: "C1", messageId: "M" } })).status).toBe(400);
+    expect((await api("GET", `/towns/${town}/chat/refs/out:7`)).status).toBe(400);
+  });
+
   it("dedupes inbound platform events: fresh once, then not", async () => {
     const town = newTown();
     const body = { platform: "slack", eventId: "Ev123" };

@@ -16,6 +16,9 @@ const ChannelsQuery = z.union([
 ]);
 const ThreadsQuery = z.object({ platform: Platform, channelId: Id, threadId: Id });
 const PlatformQuery = z.object({ platform: Platform });
+/** `mayor:<turnId>`, `out:<seq>`: what the bot names a message by. */
+const RefParam = z.object({ key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9:._-]{0,199}$/, "a key of letters, digits and : . _ -") });
+const ChatRefBody = z.object({ platform: Platform, channelId: Id, threadId: Id.optional(), messageId: Id }).strict();
 const NotificationFailed = z.object({
   what: z.string().min(1).max(500),
   error: z.string().max(2000),
@@ -27,7 +30,8 @@ const NotificationFailed = z.object({
 
 /**
  * `/towns/:town/chat`: the bot's bookkeeping, so it keeps no state: channel <-> rig,
- * thread <-> bead (with the card and live snapshot message ids), looked up both ways.
+ * thread <-> bead (with the card and live snapshot message ids), looked up both ways, and
+ * named message refs (`/refs/:key`) for messages replays must edit, not post again.
  */
 export const chatRoutes = new Hono<AppEnv>()
   .use(botOnly)
@@ -47,7 +51,15 @@ export const chatRoutes = new Hono<AppEnv>()
   .get("/threads", valid("query", ThreadsQuery), async (c) => {
     const q = c.req.valid("query");
     return c.json({ threads: await callTown(c, "threadsAt", q.platform, q.channelId, q.threadId) });
-  });
+  })
+  // Messages the bot posted and must edit after a restart (mayor turns, one-off pings).
+  .put("/refs/:key", valid("param", RefParam), valid("json", ChatRefBody), async (c) => {
+    const { platform, channelId, threadId, messageId } = c.req.valid("json");
+    return c.json({ ref: await callTown(c, "setChatRef", platform, c.req.valid("param").key, { channelId, threadId: threadId ?? null, messageId }) });
+  })
+  .get("/refs/:key", valid("param", RefParam), valid("query", PlatformQuery), async (c) =>
+    c.json({ ref: await callTown(c, "chatRef", c.req.valid("query").platform, c.req.valid("param").key) }),
+  );
 
 /** `/towns/:town/inbound` and `/towns/:town/notifications/failed`: chat delivery bookkeeping. */
 export const deliveryRoutes = new Hono<AppEnv>()

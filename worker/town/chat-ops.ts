@@ -1,10 +1,18 @@
-import type { z } from "zod";
+import { z } from "zod";
 import type { BindChannelRequest, BindThreadRequest } from "../../core/town-api";
 import { beadForThread, bindChannel, bindThread, type ChatPlatform, channelsForRig, rigForChannel, threadForBead } from "../../db/chat";
 import { seenInbound } from "../../db/inbound";
 import { getRig } from "../../db/rigs";
+import { getMeta, setMeta } from "../../db/town-meta";
 import { type NotificationFailure, recordNotificationFailure } from "../escalation/ping-retry";
 import type { TownContext } from "./context";
+
+/** A posted chat message the bot must find again (a mayor turn's reply, a one-off ping). */
+export const ChatRef = z.object({ channelId: z.string().min(1), threadId: z.string().min(1).nullable(), messageId: z.string().min(1) });
+export type ChatRef = z.infer<typeof ChatRef>;
+
+/** Chat refs live in town_meta, one row per platform and key. */
+const refKey = (platform: ChatPlatform, key: string) => `chat_ref:${platform}:${key}`;
 
 /** Chat bindings, inbound dedupe and failed notifications (`/towns/:town/chat`, `/inbound`). */
 export const chatOps = {
@@ -27,6 +35,18 @@ export const chatOps = {
     const beadId = beadForThread(t.db, platform, channelId, threadId);
     const binding = beadId === undefined ? undefined : threadForBead(t.db, platform, beadId);
     return binding ? [binding] : [];
+  },
+  /** Remember the message posted for `key` (`mayor:<turnId>`, `out:<seq>`), replacing any earlier one. */
+  setChatRef: (t: TownContext, platform: ChatPlatform, key: string, ref: ChatRef) => {
+    const value = ChatRef.parse(ref);
+    setMeta(t.db, refKey(platform, key), JSON.stringify(value));
+    return { platform, key, ...value };
+  },
+  /** The message posted for `key`, or null. */
+  chatRef: (t: TownContext, platform: ChatPlatform, key: string) => {
+    const raw = getMeta(t.db, refKey(platform, key));
+    if (raw === undefined) return null;
+    return { platform, key, ...ChatRef.parse(JSON.parse(raw)) };
   },
   /** True the first time a platform event id is seen (then it is recorded). */
   inbound: (t: TownContext, platform: ChatPlatform, eventId: string) => !seenInbound(t.db, platform, eventId, t.now()),
