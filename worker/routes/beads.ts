@@ -49,4 +49,9 @@ export const beadRoutes = new Hono<AppEnv>()
   })
   .post("/:bead/stop", valid("param", BeadParam), valid("json", ActorBody), async (c) =>
     c.json({ agent: await callTown(c, "stop", c.req.valid("param").bead, c.req.valid("json").actor) }),
-  );
+  )
+  // The Retry button: an open or parked bead goes back to work (slung again on its rig).
+  .post("/:bead/retry", valid("param", BeadParam), valid("json", ActorBody), async (c) => {
+    const r = await callTown(c, "retry", c.req.valid("param").bead, c.req.valid("json").actor);
+    return c.json({ bead: r.bead, agentId: r.agent?.id ?? null, queued: r.queued });
+  });
