@@ -23,6 +23,8 @@ export interface BotIo {
   /** The console chat's terminal (used only when no chat tokens are set). */
   stdin?: Readable;
   stdout?: Writable;
+  /** Where the console chat writes uploaded pictures (the demo's PNG snapshots). */
+  imageDir?: string;
 }
 
 const snapshotPng = (t: { text: string; ansi: string; cols?: number; rows?: number }) => renderTerminalPng(t);
@@ -78,7 +80,7 @@ export async function startBot(config: BotConfig, io: BotIo): Promise<RunningBot
       logger.info("discord connected", { town });
     }
     if (enabled.console) {
-      const adapter = createConsoleAdapter({ input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, logger, channel: "town" });
+      const adapter = createConsoleAdapter({ input: io.stdin ?? process.stdin, output: io.stdout ?? process.stdout, logger, channel: "town", ...(io.imageDir ? { imageDir: io.imageDir } : {}) });
       links.push(await linkTown({ ...common, adapter, town: config.GASTOWN_TOWN ?? "local:dev", snapshotPng }));
     }
     const http = await startBotHttpServer(routes, config.BOT_HOST, config.BOT_PORT);

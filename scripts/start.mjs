@@ -111,7 +111,7 @@ async function waitHealthy(url, part) {
 }
 
 // The mayor's model settings reach the Worker as vars when set (secrets in production).
-const modelVars = ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "GASTOWN_MODEL"]
+const modelVars = ["ANTHROPIC_BASE_URL", "ANTHROPIC_API_KEY", "OPENAI_BASE_URL", "OPENAI_API_KEY", "GASTOWN_MODEL", "GASTOWN_SNAPSHOT_SECONDS"]
   .filter((k) => env[k])
   .flatMap((k) => ["--var", `${k}:${env[k]}`]);
 

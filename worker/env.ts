@@ -21,6 +21,8 @@ export interface Env {
   OPENAI_BASE_URL?: string;
   OPENAI_API_KEY?: string;
   GASTOWN_MODEL?: string;
+  /** Seconds between live terminal snapshots of a working agent (default 15). */
+  GASTOWN_SNAPSHOT_SECONDS?: string;
   /** Public URL agents call back on (defaults to the request origin). */
   GASTOWN_WORKER_URL?: string;
 }

@@ -1,3 +1,5 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
 import type { Readable, Writable } from "node:stream";
 import type { ChatAdapter, ChatButton, ChatMessage, ChatMessageRef, ChatTarget, Inbound, InboundHandler, Responder } from "../../core/chat";
@@ -14,6 +16,8 @@ export interface ConsoleAdapterConfig {
   user?: string;
   /** The channel you start in. */
   channel?: string;
+  /** Where uploaded pictures (terminal PNGs) are written; none: only announced. */
+  imageDir?: string;
 }
 
 /** A message as the console chat holds it (the transcript). */
@@ -184,7 +188,15 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
     },
     async uploadImage(t, png, filename, title) {
       seq += 1;
-      write(`${where(t)} gastown (m${seq}): 🖼 ${title} — ${filename}, ${png.length} bytes`);
+      let saved = "";
+      if (config.imageDir) {
+        // Only the base name: a filename never picks the folder.
+        const file = join(config.imageDir, `m${seq}-${basename(filename)}`);
+        await mkdir(config.imageDir, { recursive: true });
+        await writeFile(file, png);
+        saved = ` → ${file}`;
+      }
+      write(`${where(t)} gastown (m${seq}): 🖼 ${title} — ${filename}, ${png.length} bytes${saved}`);
       const ref = { channelId: t.channelId, messageId: `m${seq}`, ...(t.threadId ? { threadId: t.threadId } : {}) };
       transcript.push({ ref, text: `[image ${filename}: ${title}]`, edits: 0 });
       return ref;

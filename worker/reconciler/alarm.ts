@@ -5,7 +5,7 @@ import { runRefinery } from "../refinery/pass";
 import type { ReconcileContext } from "./context";
 import { type ReconcileResult, reconcile } from "./reconcile";
 import { armAlarm } from "./schedule";
-import { refreshSnapshots } from "./snapshots";
+import { refreshSnapshots, snapshotEveryMs } from "./snapshots";
 import { DEFAULT_POLICY, type ReconcilePolicy } from "./state";
 
 /** Where agents call back when GASTOWN_WORKER_URL is not set: the local `wrangler dev`. */
@@ -43,7 +43,7 @@ export async function runReconcilerAlarm(host: ReconcilerHost, now: number, poli
   const refinery = await runRefinery({ db: host.db, runtime: host.runtime, log: host.log.child("refinery"), now: () => Math.max(now, Date.now()) });
   // A merge that closed a bead released its polecat: the reconciler has work right away.
   const refineryAt = refinery.changed ? Math.max(now, Date.now()) : refinery.nextAlarmAt;
-  const snapshotsAt = await refreshSnapshots({ db: host.db, runtime: host.runtime, log: host.log.child("snapshots"), now: Math.max(now, Date.now()) });
+  const snapshotsAt = await refreshSnapshots({ db: host.db, runtime: host.runtime, log: host.log.child("snapshots"), now: Math.max(now, Date.now()), everyMs: snapshotEveryMs(host.env.GASTOWN_SNAPSHOT_SECONDS) });
   const next = [result.nextAlarmAt, refineryAt, snapshotsAt].filter((t): t is number => t !== null).reduce<number | null>((a, b) => (a === null ? b : Math.min(a, b)), null);
   await armAlarm(host.storage, next);
   return result;

@@ -26,9 +26,15 @@ function screenHash(text: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** Snapshot interval from the Worker's GASTOWN_SNAPSHOT_SECONDS (default 15 s). */
+export function snapshotEveryMs(setting: string | undefined): number {
+  return z.coerce.number().min(1).max(3600).catch(SNAPSHOT_EVERY_MS / 1000).parse(setting ?? SNAPSHOT_EVERY_MS / 1000) * 1000;
+}
+
 /** Refreshes due snapshots; returns when the next refresh is due (null: no live agent). */
-export async function refreshSnapshots(args: { db: TownDb; runtime: AgentRuntime; log: Logger; now: number }): Promise<number | null> {
+export async function refreshSnapshots(args: { db: TownDb; runtime: AgentRuntime; log: Logger; now: number; everyMs?: number }): Promise<number | null> {
   const { db, runtime, log, now } = args;
+  const every = args.everyMs ?? SNAPSHOT_EVERY_MS;
   let next: number | null = null;
   for (const agent of listAgents(db)) {
     if (!LIVE.has(agent.status) || agent.hookedBeadId === null) continue;
@@ -36,12 +42,12 @@ export async function refreshSnapshots(args: { db: TownDb; runtime: AgentRuntime
     const raw = getMeta(db, key);
     const seen = raw === undefined ? null : Seen.safeParse(JSON.parse(raw));
     const last = seen?.success ? seen.data : null;
-    const due = last === null ? now : last.at + SNAPSHOT_EVERY_MS;
+    const due = last === null ? now : last.at + every;
     if (due > now) {
       next = next === null ? due : Math.min(next, due);
       continue;
     }
-    next = next === null ? now + SNAPSHOT_EVERY_MS : Math.min(next, now + SNAPSHOT_EVERY_MS);
+    next = next === null ? now + every : Math.min(next, now + every);
     try {
       const snap = await runtime.snapshot(agent.id);
       const hash = screenHash(snap.text);
