@@ -7,7 +7,7 @@ import { GastownError, errorMessage } from "../../core/errors";
 import type { Logger } from "../../core/ports";
 import { EditCoalescer, SendQueue } from "../send-queue";
 import { BlockActionPayload, classifyMessage, MessageEventPayload, SlashCommandPayload } from "./slack-inbound";
-import { renderSlack } from "./slack-render";
+import { renderSlackMessage, renderSlackMessages } from "../../renderers/slack-message";
 
 /** Configuration of the Slack adapter (tokens from the bot config; never logged). */
 export interface SlackAdapterConfig {
@@ -112,7 +112,7 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   let handler: InboundHandler | undefined;
 
   const post = async (target: ChatTarget, msg: ChatMessage): Promise<ChatMessageRef> => {
-    const payloads = renderSlack(msg);
+    const payloads = renderSlackMessages(msg);
     // Queued together so the parts of one message stay adjacent in the channel.
     const sent = payloads.map((p) =>
       queue.run(target.channelId, async () => {
@@ -138,12 +138,13 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
   const responder = (target: ChatTarget, userId: string): Responder => ({
     // Ephemeral replies are not channel posts (their own, higher rate tier): not paced per channel.
     private: async (msg) => {
-      const p = renderSlack(msg)[0];
-      if (!p) return;
-      try {
-        await client.chat.postEphemeral({ channel: target.channelId, user: userId, text: p.text, blocks: p.blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}) });
-      } catch (e) {
-        throw slackError("chat.postEphemeral", e);
+      // A long answer (help, a status list) goes out whole, as consecutive ephemeral messages.
+      for (const p of renderSlackMessages(msg)) {
+        try {
+          await client.chat.postEphemeral({ channel: target.channelId, user: userId, text: p.text, blocks: p.blocks, ...(target.threadId ? { thread_ts: target.threadId } : {}) });
+        } catch (e) {
+          throw slackError("chat.postEphemeral", e);
+        }
       }
     },
     public: (msg) => post(target, msg),
@@ -254,8 +255,8 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
     },
     post,
     async update(ref, msg) {
-      const p = renderSlack(msg)[0];
-      if (!p) return;
+      // An edit cannot add messages: one payload, shortened with a note when it is too long.
+      const p = renderSlackMessage(msg);
       await edits.edit(`${ref.channelId}:${ref.messageId}`, async () => {
         try {
           await client.chat.update({ channel: ref.channelId, ts: ref.messageId, text: p.text, blocks: p.blocks });
