@@ -111,6 +111,7 @@ async function main(): Promise<number> {
   // The demo watches the town's event stream too: it saves every live snapshot as a PNG,
   // acknowledges the escalation like a person on call would, and knows when the convoy lands.
   let landed = false;
+  let ackedSeen = false;
   let pngs = 0;
   const acked = new Set<string>();
   const ws = new WebSocket(`${town.workerUrl.replace("http", "ws")}/towns/${encodeURIComponent(TOWN)}/events?consumer=demo`, {
@@ -120,6 +121,7 @@ async function main(): Promise<number> {
     const frame = JSON.parse(String(raw)) as { t: string; event?: unknown };
     if (frame.t !== "event") return;
     const ev = TownEvent.parse(frame.event);
+    if (process.env.GASTOWN_DEMO_DEBUG) process.stderr.write(`event ${ev.seq} ${ev.type} ${ev.beadId ?? ""} ${ev.type.startsWith("escalation") || ev.type === "agent_status" ? JSON.stringify(ev.data) : ""}\n`);
     ws.send(JSON.stringify({ t: "ack", seq: ev.seq }));
     if (ev.type === "snapshot_updated") {
       const file = join(OUT, `snapshot-${String(++pngs).padStart(2, "0")}-${ev.data.agentId}.png`);
@@ -132,6 +134,7 @@ async function main(): Promise<number> {
         type(`!ack ${ev.data.escalationId}`);
       }, 500);
     }
+    if (ev.type === "escalation_acked") ackedSeen = true;
     if (ev.type === "convoy_landed") landed = true;
   });
 
@@ -160,6 +163,7 @@ async function main(): Promise<number> {
     if (model.problems.length > 0) process.stdout.write(`model script problems: ${model.problems.join("; ")}\n`);
     const merged = ["Add GREETING.md", "Add LICENSE (MIT)", "Start CHANGELOG.md"].every((m) => log.includes(m));
     if (!merged) throw new Error("not every polecat's commit reached origin main");
+    if (!ackedSeen) throw new Error("the license polecat's escalation was never raised and acknowledged");
     say("the convoy landed: all three beads merged");
     return 0;
   } finally {
