@@ -1,28 +1,14 @@
 import type { ChatButton, ChatCard, ChatMessage } from "../core/chat";
-import type { Bead, BeadStatus, MergeState, Severity } from "../core/domain";
+import type { Bead, MergeState, Severity } from "../core/domain";
+import { beadCard as renderBeadCard, convoyCard as renderConvoyCard, escalationCard } from "../renderers/cards";
+import { MERGE_STATE_LABEL, MERGE_STATE_TONE } from "../renderers/tones";
 
 /**
- * Domain values -> platform-neutral chat messages (cards, buttons). Platform rendering of
- * these happens in each adapter with renderers/.
+ * Domain values -> platform-neutral chat messages. The cards themselves are renderers/cards.ts;
+ * this file adds what the bot knows on top (a bead's branch name, the notification text of a
+ * ping) and the messages renderers/ has no card for: merge results with their gate output, the
+ * live terminal message, thread names.
  */
-
-const STATUS_TONE: Record<BeadStatus, ChatCard["tone"]> = {
-  open: "neutral",
-  hooked: "info",
-  in_progress: "info",
-  review: "warning",
-  parked: "warning",
-  closed: "good",
-};
-
-const STATUS_LABEL: Record<BeadStatus, string> = {
-  open: "open",
-  hooked: "hooked",
-  in_progress: "in progress",
-  review: "in review",
-  parked: "parked",
-  closed: "closed",
-};
 
 /** Extra facts the card shows when known (from events other than the bead's own). */
 export interface BeadCardExtras {
@@ -32,27 +18,12 @@ export interface BeadCardExtras {
 
 /** The live bead card: the root message of the bead's thread. */
 export function beadCard(bead: Bead, extras: BeadCardExtras = {}): ChatMessage {
-  const agent = extras.agentId ?? bead.assignee;
-  const fields: ChatCard["fields"] = [
-    { name: "Status", value: STATUS_LABEL[bead.status], inline: true },
-    { name: "Priority", value: bead.priority, inline: true },
-    { name: "Type", value: bead.type, inline: true },
-  ];
-  if (agent) fields.push({ name: "Agent", value: agent, inline: true });
-  if (bead.status !== "open") fields.push({ name: "Branch", value: `gt/${bead.id}`, inline: true });
-  if (extras.mergeState) fields.push({ name: "Merge", value: extras.mergeState.replace(/_/g, " "), inline: true });
-  const buttons: ChatButton[] =
-    bead.status === "closed"
-      ? []
-      : [
-          { action: "peek_again", label: "Peek", value: bead.id },
-          { action: "bead_stop", label: "Stop", value: bead.id, style: "danger" },
-        ];
-  return {
-    text: `${bead.id}: ${bead.title} (${STATUS_LABEL[bead.status]})`,
-    card: { title: `${bead.id} · ${bead.title}`, fields, tone: STATUS_TONE[bead.status], footer: `created by ${bead.createdBy.name ?? bead.createdBy.id}` },
-    buttons,
-  };
+  return renderBeadCard(bead, {
+    agent: extras.agentId ?? bead.assignee,
+    // Polecats work on `gt/<bead>` (DESIGN §6); an open bead has no branch yet.
+    branch: bead.status === "open" ? null : `gt/${bead.id}`,
+    mergeState: extras.mergeState ?? null,
+  });
 }
 
 /** The name of a bead's thread (Discord shows it; Slack threads have none). */
@@ -60,30 +31,23 @@ export function threadName(bead: Pick<Bead, "id" | "title">): string {
   return `${bead.id} ${bead.title}`.slice(0, 100);
 }
 
-const SEVERITY_TONE: Record<Severity, ChatCard["tone"]> = { low: "neutral", medium: "info", high: "warning", critical: "danger" };
-
-/** An escalation ping with Ack / Resolve / Snooze buttons. */
+/**
+ * An escalation ping with Ack / Resolve / Snooze buttons, mentioning the on-call targets
+ * (`user:U1`, `group:S1`, `role:7`). The text says what it is about: it is the push
+ * notification people see before they open the thread.
+ */
 export function escalationMessage(e: { escalationId: string; severity: Severity; title: string; body: string; source: string; mentions: string[]; count?: number }): ChatMessage {
   const again = e.count ? ` (re-escalated ×${e.count})` : "";
-  return {
-    text: `Escalation ${e.severity.toUpperCase()}${again}: ${e.title}`,
-    mentions: e.mentions,
-    card: {
-      title: `${e.severity.toUpperCase()} escalation${again}: ${e.title}`,
-      body: e.body || undefined,
-      fields: [
-        { name: "From", value: e.source, inline: true },
-        { name: "Id", value: e.escalationId, inline: true },
-      ],
-      tone: SEVERITY_TONE[e.severity],
-      severity: e.severity,
-    },
-    buttons: [
-      { action: "esc_ack", label: "Ack", value: e.escalationId, style: "primary" },
-      { action: "esc_resolve", label: "Resolve", value: e.escalationId },
-      { action: "esc_snooze", label: "Snooze 1h", value: e.escalationId },
-    ],
-  };
+  const card = escalationCard({
+    escalationId: e.escalationId,
+    severity: e.severity,
+    title: e.title,
+    body: e.body,
+    source: e.source,
+    targets: e.mentions,
+    ...(e.count ? { reescalations: e.count } : {}),
+  });
+  return { ...card, text: `Escalation ${e.severity.toUpperCase()}${again}: ${e.title}` };
 }
 
 /** What the merge thread message shows of a merge request event. */
@@ -101,7 +65,7 @@ export interface MergeFacts {
 
 /** A merge request result or state change, posted in the bead thread. */
 export function mergeMessage(m: MergeFacts): ChatMessage {
-  const tone: ChatCard["tone"] = m.state === "merged" ? "good" : m.state === "rejected" || m.state === "conflict" || m.state === "failed" ? "danger" : "info";
+  const tone: ChatCard["tone"] = MERGE_STATE_TONE[m.state];
   const buttons: ChatButton[] =
     m.state === "awaiting_approval"
       ? [
@@ -119,27 +83,17 @@ export function mergeMessage(m: MergeFacts): ChatMessage {
   const body = [m.detail, m.diffStat ? `\`\`\`\n${m.diffStat}\n\`\`\`` : null, ...(m.gates ?? []).filter((g) => !g.ok && g.output).map((g) => `${g.name}:\n\`\`\`\n${g.output}\n\`\`\``)]
     .filter((x): x is string => !!x)
     .join("\n\n");
+  const label = MERGE_STATE_LABEL[m.state].toLowerCase();
   return {
-    text: `Merge of \`${m.branch}\`: ${m.state.replace(/_/g, " ")}`,
-    card: { title: `Merge ${m.state.replace(/_/g, " ")}: ${m.branch}`, ...(body ? { body } : {}), fields, tone },
+    text: `Merge of \`${m.branch}\`: ${label}`,
+    card: { title: `Merge ${label}: ${m.branch}`, ...(body ? { body } : {}), fields, tone },
     buttons,
   };
 }
 
 /** The convoy card in a channel, edited as its beads move. */
 export function convoyCard(c: { convoyId: string; name: string; closed: number; total: number; landed: boolean }): ChatMessage {
-  const bar = c.total > 0 ? `${"■".repeat(Math.round((10 * c.closed) / c.total))}${"□".repeat(10 - Math.round((10 * c.closed) / c.total))}` : "";
-  return {
-    text: `Convoy ${c.name}: ${c.closed}/${c.total}${c.landed ? " — landed" : ""}`,
-    card: {
-      title: `Convoy ${c.name}${c.landed ? " — landed 🎉" : ""}`,
-      fields: [
-        { name: "Progress", value: `${bar} ${c.closed}/${c.total}`, inline: true },
-        { name: "Id", value: c.convoyId, inline: true },
-      ],
-      tone: c.landed ? "good" : "info",
-    },
-  };
+  return renderConvoyCard(c);
 }
 
 /** The live terminal message of a bead's agent. */

@@ -181,6 +181,8 @@ export class Router {
         case "bead_stop":
           await town.stopBead(event.value, actor);
           return void (await respond.public({ text: `Stopping \`${event.value}\` (${who}).` }));
+        // `bead_peek` is the bead card's Peek (renderers/cards.ts); `peek_again` sits under a snapshot.
+        case "bead_peek":
         case "peek_again": {
           const s = await town.peek(event.value, BeadId.safeParse(event.value).success);
           const msg: ChatMessage = {
