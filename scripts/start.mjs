@@ -147,5 +147,6 @@ if (parts.has("bot")) {
   status("bot", `starting (${chat}); HTTP receiver on http://127.0.0.1:${botPort}`);
   // The console chat needs the terminal.
   run("bot", "tsx", ["bot/main.ts"], { stdio: chat === "console chat" ? ["inherit", "inherit", "inherit"] : undefined });
+  if (await waitHealthy(`http://127.0.0.1:${botPort}/health`, "bot")) status("bot", `ready: http://127.0.0.1:${botPort} (/slack/events, /discord/interactions)`);
 }
 status("town", "up; press Ctrl-C to stop");
