@@ -179,6 +179,23 @@ describe("Discord bot restarts (message ids kept by the town)", () => {
     await h.stop();
   });
 
+  it("the same signed interaction POSTed to /discord/interactions again after a restart makes one bead (the town's ledger)", async () => {
+    await addRig(h);
+    const payload = h.discord.slashCommandPayload({ user: ada, options: slingCmd("over http") });
+    // Discord has our deferred answer (it is the HTTP response), so the webhook takes replies.
+    h.discord.answeredOverHttp(payload.id, { type: 5, data: { flags: 64 } });
+    const body = JSON.stringify(payload);
+    expect((await h.sendInteraction(body)).status).toBe(200);
+    await until(() => h.town.threads.some((t) => h.town.beads.get(t.beadId)?.title === "over http"), "card posted");
+    // A fresh process has no memory of the id; the town's inbound ledger does.
+    await h.restart();
+    expect((await h.sendInteraction(body)).status).toBe(200);
+    await until(() => h.town.callsTo("POST", /^\/inbound$/).filter((c) => (c.body as { eventId: string }).eventId === payload.id).length === 2, "second delivery checked");
+    await until(() => h.discord.store.rest("DELETE", new RegExp(payload.token)).length >= 1, "second delivery tidied");
+    expect(h.town.callsTo("POST", /^\/sling$/)).toHaveLength(1);
+    expect([...h.town.beads.values()].filter((b) => b.title === "over http")).toHaveLength(1);
+  });
+
   it("a bot killed after the first edit of a mayor reply edits the same message after its restart", async () => {
     const threadId = h.discord.addChannel({ type: 11, name: "asked the mayor", parent_id: h.discord.channelId });
     const base = { conversationId: "conv-1", turnId: "turn-9", platform: "discord" as const, channelId: h.discord.channelId, threadId };
