@@ -12,6 +12,8 @@ const sqlText: Plugin = {
 /** Benchmarks: figures printed as `BENCH {json}` lines, collected by scripts/bench.mjs. */
 export default defineConfig({
   test: {
+    // One benchmark at a time: figures from files racing each other for 2 cores mean little.
+    fileParallelism: false,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     projects: [

@@ -98,10 +98,17 @@ async function main(): Promise<number> {
     },
   });
   const stdin = new PassThrough();
+  // The chat goes to the terminal and into a transcript file (and a picture of one thread).
+  let transcript = "";
+  const stdout = new PassThrough();
+  stdout.on("data", (d: Buffer) => {
+    transcript += d.toString();
+    process.stdout.write(d);
+  });
   const logger = createLogger({ level: "warn", sink: (line) => process.stderr.write(`${line}\n`) });
   const bot = await startBot(
     parseBotConfig({ GASTOWN_WORKER_URL: town.workerUrl, GASTOWN_API_TOKEN: town.token, GASTOWN_TOWN: TOWN, BOT_PORT: "0" }),
-    { logger, stdin, stdout: process.stdout, imageDir: join(OUT, "peeks") },
+    { logger, stdin, stdout, imageDir: join(OUT, "peeks") },
   );
   const type = (line: string) => {
     process.stdout.write(`\x1b[36m> ${line}\x1b[0m\n`);
@@ -112,6 +119,7 @@ async function main(): Promise<number> {
   // acknowledges the escalation like a person on call would, and knows when the convoy lands.
   let landed = false;
   let ackedSeen = false;
+  let escalatedBead: string | null = null;
   let pngs = 0;
   const acked = new Set<string>();
   const ws = new WebSocket(`${town.workerUrl.replace("http", "ws")}/towns/${encodeURIComponent(TOWN)}/events?consumer=demo`, {
@@ -127,6 +135,7 @@ async function main(): Promise<number> {
       const file = join(OUT, `snapshot-${String(++pngs).padStart(2, "0")}-${ev.data.agentId}.png`);
       writeFileSync(file, renderTerminalPng({ ...ev.data }, { title: `${ev.data.agentId} · ${ev.beadId ?? ""}` }));
     }
+    if (ev.type === "escalation_raised") escalatedBead = ev.beadId;
     if (ev.type === "escalation_raised" && !acked.has(ev.data.escalationId)) {
       acked.add(ev.data.escalationId);
       setTimeout(() => {
@@ -156,6 +165,9 @@ async function main(): Promise<number> {
     type("!mq");
     await new Promise((r) => setTimeout(r, 1000));
 
+    writeFileSync(join(OUT, "transcript.txt"), transcript);
+    if (escalatedBead) writeFileSync(join(OUT, `thread-${escalatedBead}.png`), threadPicture(transcript, escalatedBead));
+
     say("result");
     const log = origin.git(origin.origin, "log", "--format=%s", "main");
     process.stdout.write(`origin main now has:\n${log}\n`);
@@ -173,6 +185,23 @@ async function main(): Promise<number> {
     await model.close();
     origin.cleanup();
   }
+}
+
+/** The console chat's messages in one bead's thread (live terminals left out), as a picture. */
+function threadPicture(text: string, bead: string): Uint8Array {
+  const blocks: string[][] = [];
+  for (const line of text.split("\n")) {
+    if (line.startsWith("[#")) blocks.push([line]);
+    else if (line.startsWith("\x1b[36m> ")) blocks.push([line.replace(/\x1b\[[0-9;]*m/g, "")]);
+    else blocks.at(-1)?.push(line);
+  }
+  const mine = blocks.filter((b) => (b[0]?.includes(`> ${bead}]`) || b[0]?.includes(`] gastown`) && b.join("\n").includes(bead)) && !b[0]?.includes("Terminal of"));
+  // Only the latest version of an edited message.
+  const latest = new Map<string, string[]>();
+  for (const b of mine) latest.set(/\((m\d+)/.exec(b[0] ?? "")?.[1] ?? String(latest.size), b);
+  const lines = [...latest.values()].flatMap((b) => [...b.filter((l) => l.trim() !== ""), ""]).slice(-60);
+  const screen = lines.map((l) => l.slice(0, 110)).join("\n");
+  return renderTerminalPng({ text: screen, ansi: screen.replaceAll("\n", "\r\n"), cols: 110, rows: Math.max(10, lines.length) }, { title: `#app › thread of ${bead}` });
 }
 
 main().then(
