@@ -200,7 +200,8 @@ function threadPicture(text: string, bead: string): Uint8Array {
   const latest = new Map<string, string[]>();
   for (const b of mine) latest.set(/\((m\d+)/.exec(b[0] ?? "")?.[1] ?? String(latest.size), b);
   const lines = [...latest.values()].flatMap((b) => [...b.filter((l) => l.trim() !== ""), ""]).slice(-60);
-  const screen = lines.map((l) => l.slice(0, 110)).join("\n");
+  // The bundled monospace font has no emoji: leave them out of the picture.
+  const screen = lines.map((l) => l.replace(/\p{Extended_Pictographic}\uFE0F?\s?/gu, "").slice(0, 110)).join("\n");
   return renderTerminalPng({ text: screen, ansi: screen.replaceAll("\n", "\r\n"), cols: 110, rows: Math.max(10, lines.length) }, { title: `#app › thread of ${bead}` });
 }
 
