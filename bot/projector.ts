@@ -3,6 +3,7 @@ import type { Bead } from "../core/domain";
 import { errorMessage, isGastownError } from "../core/errors";
 import type { TownEvent, TownEventOf } from "../core/events";
 import type { Logger } from "../core/ports";
+import { BeadLinker } from "./bead-links";
 import { type BeadCardExtras, beadCard, convoyCard, escalationMessage, mergeMessage, snapshotMessage, threadName } from "./cards";
 import { targetToMention } from "./commands/mentions";
 import type { EventOutcome } from "./event-stream";
@@ -10,7 +11,8 @@ import type { ThreadBinding, TownClient } from "./town-client";
 
 export interface ProjectorDeps {
   town: TownClient;
-  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "openThread">;
+  /** `threadUrl`, when the platform has links: bead ids in the mayor's replies link to their threads. */
+  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "openThread"> & Partial<Pick<ChatAdapter, "threadUrl">>;
   logger: Logger;
   /** Attempts per event before the failure is reported (default 3). */
   attempts?: number;
@@ -34,10 +36,12 @@ export class Projector {
    * town's `mayor:<turnId>` ref, which is what survives a restart mid-turn.
    */
   private readonly mayorMessages = new Map<string, ChatMessageRef>();
+  private readonly beadLinks: BeadLinker;
 
   constructor(deps: ProjectorDeps) {
     this.deps = deps;
     this.log = deps.logger.child("projector", { platform: deps.adapter.platform });
+    this.beadLinks = new BeadLinker({ town: deps.town, adapter: deps.adapter, logger: this.log });
   }
 
   private get platform() {
@@ -242,7 +246,7 @@ export class Projector {
     if (d.platform !== this.platform) return;
     const { town, adapter } = this.deps;
     const key = `mayor:${d.turnId}`;
-    const msg = { text: mayorText(d) };
+    const msg = { text: mayorText({ ...d, text: await this.beadLinks.link(d.turnId, d.text, d.done) }) };
     const ref = this.mayorMessages.get(d.turnId) ?? (await town.chatRef(this.platform, key));
     if (ref && (await this.edited(ref, msg))) this.remember(d.turnId, ref);
     else if (!d.done || d.text.trim() !== "") {

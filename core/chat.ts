@@ -110,4 +110,6 @@ export interface ChatAdapter {
   uploadImage(target: ChatTarget, png: Uint8Array, filename: string, title: string): Promise<ChatMessageRef>;
   /** Start a thread under a posted message (Discord creates a thread channel). */
   openThread(ref: ChatMessageRef, name: string): Promise<ChatTarget>;
+  /** A link people can open to reach a thread (the mayor links the beads it names); null when the platform has none. */
+  threadUrl(target: ChatTarget): Promise<string | null>;
 }

@@ -23,6 +23,12 @@ const bead = (over: Partial<Bead> = {}): Bead => ({
 const field = (msg: ReturnType<typeof beadCard>, name: string) => msg.card?.fields.find((f) => f.name === name)?.value;
 
 describe("beadCard", () => {
+  it("says who created the bead, and for the mayor whom it acted for", () => {
+    expect(beadCard(bead()).card?.footer).toBe("by ana");
+    const byMayor = bead({ createdBy: { kind: "mayor", id: "mayor", name: "mayor", onBehalfOf: "alice (slack:user:U0ALICE)" } });
+    expect(beadCard(byMayor, { rigName: "web" }).card?.footer).toBe("rig web · by the mayor for alice (slack:user:U0ALICE)");
+  });
+
   it("shows status, agent, branch and merge state, with Peek and Stop while an agent works", () => {
     const msg = beadCard(bead(), { agent: "polecat-1", agentStatus: "working", branch: "gt/gt-4k2m", threadUrl: "https://chat/t/1", rigName: "web" });
     expect(msg.card?.title).toBe("gt-4k2m · Fix login");

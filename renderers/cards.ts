@@ -1,5 +1,5 @@
 import type { ChatButton, ChatCard, ChatMessage } from "../core/chat";
-import type { AgentStatus, Bead, BeadStatus, MergeState, Severity } from "../core/domain";
+import type { Actor, AgentStatus, Bead, BeadStatus, MergeState, Severity } from "../core/domain";
 import { truncate } from "./limits";
 import {
   AGENT_STATUS_TONE,
@@ -54,6 +54,15 @@ export interface BeadCardContext {
   rigName?: string | null;
 }
 
+/**
+ * Who did something, as people read it: a name, or for the mayor also whom it acted for
+ * ("the mayor for alice"; the mayor's actor carries `onBehalfOf` as `<name> (<id>)` or an id).
+ */
+export function actorLabel(actor: Pick<Actor, "kind" | "id" | "name" | "onBehalfOf">): string {
+  if (actor.kind === "mayor") return actor.onBehalfOf ? `the mayor for ${actor.onBehalfOf}` : "the mayor";
+  return actor.name ?? actor.id;
+}
+
 /** The live bead card: the root message of a bead's thread, edited as the bead moves. */
 export function beadCard(bead: Bead, ctx: BeadCardContext = {}): ChatMessage {
   const tone = ctx.mergeState ? MERGE_STATE_TONE[ctx.mergeState] : BEAD_STATUS_TONE[bead.status];
@@ -73,7 +82,7 @@ export function beadCard(bead: Bead, ctx: BeadCardContext = {}): ChatMessage {
     title: `${bead.id} · ${bead.title}`,
     fields,
     tone,
-    footer: [ctx.rigName ? `rig ${ctx.rigName}` : null, `by ${bead.createdBy.name ?? bead.createdBy.id}`].filter((s) => s !== null).join(" · "),
+    footer: [ctx.rigName ? `rig ${ctx.rigName}` : null, `by ${actorLabel(bead.createdBy)}`].filter((s) => s !== null).join(" · "),
   };
   if (ctx.threadUrl) card.url = ctx.threadUrl;
   if (bead.body.trim()) card.body = truncate(bead.body.trim(), BODY_PREVIEW);

@@ -201,6 +201,10 @@ export function createConsoleAdapter(config: ConsoleAdapterConfig): ConsoleAdapt
       transcript.push({ ref, text: `[image ${filename}: ${title}]`, edits: 0 });
       return ref;
     },
+    async threadUrl() {
+      // The console has no links; the bead id in the text is how you find its thread.
+      return null;
+    },
     async openThread(ref, name) {
       const t = { channelId: ref.channelId, threadId: ref.messageId, name };
       threads.push(t);

@@ -117,6 +117,10 @@ export class DiscordAdapter implements ChatAdapter {
     return this.#messages.openThread(ref, name);
   }
 
+  threadUrl(target: ChatTarget): Promise<string | null> {
+    return this.#messages.threadUrl(target);
+  }
+
   /**
    * Takes an interaction that arrived over HTTP: returns the deferred response to send now
    * and the work to run after it (nothing, for a replay already handled).

@@ -7,6 +7,7 @@ import { LIMITS, truncate } from "../../renderers/limits";
 import { EditCoalescer } from "./edit-coalescer";
 
 const Created = z.object({ id: z.string() });
+const ChannelGuild = z.looseObject({ guild_id: z.string().nullish() });
 const L = LIMITS.discord;
 
 /** A rendered payload as the REST body (the API spells it `allowed_mentions`). */
@@ -38,6 +39,8 @@ export function restError(what: string, e: unknown): GastownError {
  */
 export class DiscordMessages {
   readonly #edits = new EditCoalescer();
+  /** Channel id -> guild id (null: a DM channel). */
+  readonly #guilds = new Map<string, string | null>();
 
   constructor(private readonly rest: REST) {}
 
@@ -94,6 +97,28 @@ export class DiscordMessages {
       throw restError("thread start", e);
     }
     return { channelId: ref.channelId, threadId: Created.parse(res).id };
+  }
+
+  /**
+   * A thread's link: `https://discord.com/channels/<guild>/<thread>` (`@me` for a DM). The
+   * guild of a channel is looked up once over REST and kept (channels never change guild).
+   */
+  async threadUrl(target: ChatTarget): Promise<string | null> {
+    let guild = this.#guilds.get(target.channelId);
+    if (guild === undefined) {
+      let res: unknown;
+      try {
+        res = await this.rest.get(Routes.channel(target.channelId));
+      } catch (e) {
+        throw restError("channel lookup", e);
+      }
+      guild = ChannelGuild.parse(res).guild_id ?? null;
+      // Bounded: drop the oldest entry (a Map iterates in insertion order).
+      const oldest = this.#guilds.size >= 1_000 ? this.#guilds.keys().next() : null;
+      if (oldest && !oldest.done) this.#guilds.delete(oldest.value);
+      this.#guilds.set(target.channelId, guild);
+    }
+    return `https://discord.com/channels/${guild ?? "@me"}/${target.threadId ?? target.channelId}`;
   }
 
   /** Sends a direct message to a user (the closest Discord has to "only you can see this" outside interactions). */

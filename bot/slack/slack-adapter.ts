@@ -283,5 +283,11 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       // A Slack thread is the replies to a message: its id is the root message's ts.
       return { channelId: ref.channelId, threadId: ref.threadId ?? ref.messageId };
     },
+    async threadUrl(target) {
+      // Built from the cached auth.test rather than chat.getPermalink: no Web API call per link.
+      const { teamId } = await identify();
+      const base = `https://app.slack.com/client/${encodeURIComponent(teamId)}/${encodeURIComponent(target.channelId)}`;
+      return target.threadId ? `${base}/thread/${encodeURIComponent(`${target.channelId}-${target.threadId}`)}` : base;
+    },
   };
 }
