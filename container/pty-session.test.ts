@@ -107,6 +107,15 @@ describe("PtySession", () => {
     expect(snap.scrollbackTail).not.toMatch(/line 1[0-8]\d{3} /);
   });
 
+  it("keeps a UTF-8 character whole when the PTY splits its bytes across reads", async () => {
+    // "─" is E2 94 80 and "✻" is E2 9C BB; each is written in two parts, well apart in time.
+    const s = run(
+      `const w = (b) => process.stdout.write(Buffer.from(b)); w([0x3c, 0xe2, 0x94]); setTimeout(() => { w([0x80, 0xe2]); setTimeout(() => w([0x9c, 0xbb, 0x3e, 0x0a]), 100); }, 100); ${STAY}`,
+    );
+    const screen = await screenWith(s, ">");
+    expect(screen.split("\n")[0]).toBe("<─✻>");
+  });
+
   it("resizes the PTY (the program sees it) and the terminal", async () => {
     const s = run(`process.stdout.on("resize", () => console.log("size=" + process.stdout.columns + "x" + process.stdout.rows)); console.log("up"); ${STAY}`);
     await screenWith(s, "up");

@@ -80,14 +80,17 @@ export class PtySession {
     this.term.loadAddon(this.serializer);
     const [file, ...args] = opts.launch.argv;
     try {
-      this.proc = spawn(file, args, { name: "xterm-256color", cols: opts.cols, rows: opts.rows, cwd: opts.launch.cwd, env: opts.env });
+      // Bytes, not strings: xterm decodes UTF-8 itself (across chunk boundaries too), so
+      // node-pty's string decoding would be work done twice.
+      this.proc = spawn(file, args, { name: "xterm-256color", cols: opts.cols, rows: opts.rows, cwd: opts.launch.cwd, env: opts.env, encoding: null });
     } catch (cause) {
       this.term.dispose();
       throw new GastownError("runtime_failed", `could not start ${file}`, { cause });
     }
     this.pid = this.proc.pid;
     this.startedAt = this.clock.now();
-    this.proc.onData((data) => this.ingest(data));
+    // With encoding null node-pty hands over Buffers, though its typings say string.
+    this.proc.onData((data: string | Uint8Array) => this.ingest(typeof data === "string" ? Buffer.from(data) : data));
     this.exited = new Promise((resolve) => {
       this.proc.onExit(({ exitCode, signal }) => {
         // Resolve only after xterm has parsed everything already written.
@@ -100,7 +103,7 @@ export class PtySession {
     });
   }
 
-  private ingest(data: string): void {
+  private ingest(data: Uint8Array): void {
     this.lastOutput = this.clock.now();
     this.pending += data.length;
     this.unacked += data.length;
