@@ -1,13 +1,6 @@
-import { readFileSync } from "node:fs";
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
-import { defineConfig, type Plugin } from "vitest/config";
-
-const sqlText: Plugin = {
-  name: "sql-text",
-  transform(_code, id) {
-    if (id.endsWith(".sql")) return { code: `export default ${JSON.stringify(readFileSync(id, "utf8"))};`, map: null };
-  },
-};
+import { defineConfig } from "vitest/config";
+import { sqlText } from "../vitest.shared.mts";
 
 /** Benchmarks: figures printed as `BENCH {json}` lines, collected by scripts/bench.mjs. */
 export default defineConfig({

@@ -1,5 +1,5 @@
 import { GastownError } from "../../core/errors";
-import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent } from "./model";
+import { type ConversationItem, type ModelClient, type ModelRequest, type ModelStreamEvent, parseToolInput, streamBody } from "./model";
 import { readSse } from "./sse";
 
 type Fetch = typeof fetch;
@@ -25,14 +25,11 @@ export function createAnthropicClient(cfg: { baseUrl: string; apiKey: string; mo
         body: JSON.stringify(body),
         signal,
       });
-      if (!res.ok || !res.body) {
-        throw new GastownError("unavailable", `model API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-      }
       let inputTokens = 0;
       let outputTokens = 0;
       let stopReason = "end_turn";
       const blocks = new Map<number, { id: string; name: string; json: string }>();
-      for await (const ev of readSse(res.body)) {
+      for await (const ev of readSse(await streamBody(res))) {
         if (!ev.data) continue;
         const msg = JSON.parse(ev.data) as AnthropicEvent;
         switch (msg.type) {
@@ -55,7 +52,7 @@ export function createAnthropicClient(cfg: { baseUrl: string; apiKey: string; mo
             const b = blocks.get(msg.index ?? 0);
             if (b) {
               blocks.delete(msg.index ?? 0);
-              yield { type: "tool_call", call: { id: b.id, name: b.name, input: parseJson(b.json) } };
+              yield { type: "tool_call", call: { id: b.id, name: b.name, input: parseToolInput(b.json) } };
             }
             break;
           }
@@ -82,16 +79,6 @@ interface AnthropicEvent {
   delta?: { type?: string; text?: string; partial_json?: string; stop_reason?: string };
   usage?: { output_tokens?: number };
   error?: { message?: string };
-}
-
-/** Malformed tool JSON is passed on as a string so the tool's schema rejects it with a message. */
-function parseJson(s: string): unknown {
-  if (s.trim() === "") return {};
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
 }
 
 function toAnthropicMessages(items: ConversationItem[]): unknown[] {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { GastownError } from "../../core/errors";
 
 /** A tool the model may call: JSON schema of its input (from zod). */
 export interface ToolSpec {
@@ -58,3 +59,19 @@ export const ModelConfig = z.discriminatedUnion("provider", [
   z.object({ provider: z.literal("openai"), baseUrl: z.string().url(), apiKey: z.string().min(1), model: z.string().min(1) }),
 ]);
 export type ModelConfig = z.infer<typeof ModelConfig>;
+
+/** Tool arguments as the model streamed them; malformed JSON stays a string so the tool's schema rejects it with a message. */
+export function parseToolInput(s: string): unknown {
+  if (s.trim() === "") return {};
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+/** The streamed body of a provider answer, or an `unavailable` error carrying what it said. */
+export async function streamBody(res: Response): Promise<ReadableStream<Uint8Array>> {
+  if (!res.ok || !res.body) throw new GastownError("unavailable", `model API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  return res.body;
+}

@@ -1,5 +1,5 @@
 import { GastownError } from "../../core/errors";
-import type { ConversationItem, ModelClient, ModelRequest, ModelStreamEvent } from "./model";
+import { type ConversationItem, type ModelClient, type ModelRequest, type ModelStreamEvent, parseToolInput, streamBody } from "./model";
 import { readSse } from "./sse";
 
 type Fetch = typeof fetch;
@@ -25,14 +25,11 @@ export function createOpenAiClient(cfg: { baseUrl: string; apiKey: string; model
         body: JSON.stringify(body),
         signal,
       });
-      if (!res.ok || !res.body) {
-        throw new GastownError("unavailable", `model API answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
-      }
       let inputTokens = 0;
       let outputTokens = 0;
       let stopReason = "stop";
       const calls = new Map<number, { id: string; name: string; args: string }>();
-      for await (const ev of readSse(res.body)) {
+      for await (const ev of readSse(await streamBody(res))) {
         if (!ev.data || ev.data === "[DONE]") continue;
         const chunk = JSON.parse(ev.data) as OpenAiChunk;
         if (chunk.error) throw new GastownError("unavailable", `model stream error: ${chunk.error.message ?? "unknown"}`);
@@ -53,7 +50,7 @@ export function createOpenAiClient(cfg: { baseUrl: string; apiKey: string; model
         if (choice.finish_reason) stopReason = choice.finish_reason;
       }
       for (const [, c] of [...calls.entries()].sort((a, b) => a[0] - b[0])) {
-        yield { type: "tool_call", call: { id: c.id, name: c.name, input: parseArgs(c.args) } };
+        yield { type: "tool_call", call: { id: c.id, name: c.name, input: parseToolInput(c.args) } };
       }
       yield { type: "done", stopReason, inputTokens, outputTokens };
     },
@@ -67,15 +64,6 @@ interface OpenAiChunk {
   }[];
   usage?: { prompt_tokens?: number; completion_tokens?: number };
   error?: { message?: string };
-}
-
-function parseArgs(s: string): unknown {
-  if (s.trim() === "") return {};
-  try {
-    return JSON.parse(s);
-  } catch {
-    return s;
-  }
 }
 
 function toOpenAiMessages(items: ConversationItem[]): unknown[] {
