@@ -9,7 +9,7 @@ import type { TownClient } from "./town-client";
 
 export interface RouterDeps {
   town: TownClient;
-  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "uploadImage">;
+  adapter: Pick<ChatAdapter, "platform" | "post" | "update" | "uploadImage" | "openThread">;
   logger: Logger;
   /** Renders a terminal snapshot as PNG; when set, peeks also upload the picture. */
   snapshotPng?: (t: { text: string; ansi: string; cols?: number; rows?: number }) => Uint8Array;
@@ -139,13 +139,23 @@ export class Router {
    * (a `/gt mayor` in a channel) under a root message posted for the conversation.
    */
   private async mayor(event: Inbound, text: string, respond: Responder): Promise<void> {
-    let threadId = event.target.threadId ?? (event.kind === "message" ? event.messageId : undefined);
+    const { adapter } = this.deps;
+    const channelId = event.target.channelId;
+    const name = `mayor: ${text.replace(/\s+/g, " ")}`.slice(0, 100);
+    let threadId = event.target.threadId;
     let reply = respond;
+    if (!threadId && event.kind === "message" && event.messageId) {
+      // Slack threads hang off the message's ts; Discord opens a thread channel under it.
+      threadId = (await adapter.openThread({ channelId, messageId: event.messageId }, name)).threadId ?? event.messageId;
+    } else if (!threadId && event.kind === "message" && event.dm) {
+      // A DM that cannot hold threads (Discord): the DM itself is the conversation.
+      threadId = channelId;
+    }
     if (!threadId) {
       const root = await respond.public({ text: `${event.user.name ?? event.user.id} asked the mayor: ${text}` });
-      threadId = root.threadId ?? root.messageId;
+      threadId = root.threadId ?? (await adapter.openThread(root, name)).threadId ?? root.messageId;
       const target = { channelId: root.channelId, threadId };
-      reply = { private: respond.private, public: (m) => this.deps.adapter.post(target, m) };
+      reply = { private: respond.private, public: (m) => adapter.post(target, m) };
     }
     const r = await this.deps.town.mayor({ text, platform: event.platform, channelId: event.target.channelId, threadId, actor: actorOf(event.platform, event.user) });
     if (r === null) await reply.public({ text: MAYOR_NOT_CONFIGURED });

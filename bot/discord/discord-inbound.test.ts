@@ -40,4 +40,10 @@ describe("messageInbound", () => {
   it("marks DMs", () => {
     expect(messageInbound({ ...base, content: "hi", dm: true })).toMatchObject({ kind: "message", dm: true });
   });
+
+  it("names a channel message (a thread can start under it), not a DM or a message already in a thread", () => {
+    expect(messageInbound({ ...base, content: "hi" })).toMatchObject({ kind: "message", messageId: "m1" });
+    expect(messageInbound({ ...base, content: "hi", dm: true })).not.toHaveProperty("messageId");
+    expect(messageInbound({ ...base, content: "hi", channelId: "t1", parentId: "c" })).not.toHaveProperty("messageId");
+  });
 });

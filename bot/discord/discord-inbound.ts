@@ -64,5 +64,6 @@ export function messageInbound(f: MessageFacts): Inbound {
   const base = { platform: "discord" as const, eventId: f.id, user: f.user, target: targetOf(f.channelId, f.parentId) };
   const bang = /^!(\S[\s\S]*)$/.exec(text);
   if (bang?.[1]) return { ...base, kind: "command", text: bang[1].trim() };
-  return { ...base, kind: "message", text, mentioned: f.mentioned, dm: f.dm };
+  // A guild message can hold a thread (the mayor's conversation under a mention); a DM cannot.
+  return { ...base, kind: "message", text, mentioned: f.mentioned, dm: f.dm, ...(f.dm || f.parentId ? {} : { messageId: f.id }) };
 }

@@ -129,6 +129,7 @@ export class FakeDiscord {
   /** A person writes a message (in a channel, a thread or a DM). */
   say(o: { user: FakeUser; channelId: string; content: string; mentions?: FakeUser[] }) {
     const m = userMessage(this.store, o);
+    this.store.peopleMessages.set(m.id, o.channelId);
     this.gateway.dispatch("MESSAGE_CREATE", m);
     return m;
   }

@@ -174,7 +174,8 @@ export class FakeRest {
     m = /^\/channels\/(\d+)\/messages\/(\d+)\/threads$/.exec(p);
     if (m && r.method === "POST") {
       const parent = s.channels.get(m[1]!);
-      const msg = s.messages.get(m[2]!);
+      const own = s.messages.get(m[2]!);
+      const msg = own ?? (s.peopleMessages.get(m[2]!) === m[1] ? { id: m[2]! } : undefined);
       if (!parent || !msg) throw new HttpError(404, 10008, "Unknown Message");
       if (s.channels.has(msg.id)) throw new HttpError(400, 160004, "A thread has already been created for this message");
       const name = String(r.body.name ?? "");

@@ -56,6 +56,8 @@ export class FakeStore {
   readonly log: FakeRecord[] = [];
   readonly channels = new Map<string, FakeChannel>();
   readonly messages = new Map<string, FakeMessage>();
+  /** Messages people wrote (id -> channel id): a bot may start a thread from one. */
+  readonly peopleMessages = new Map<string, string>();
   /** Interaction callbacks by interaction id, in arrival order. */
   readonly callbacks = new Map<string, { type: number; data?: unknown }[]>();
   readonly commands = new Map<string, unknown[]>();
