@@ -4,9 +4,12 @@ import { errorMessage, isGastownError } from "../core/errors";
 import type { TownEvent, TownEventOf } from "../core/events";
 import type { Logger } from "../core/ports";
 import { BeadLinker } from "./bead-links";
-import { type BeadCardExtras, beadCard, convoyCard, escalationMessage, mergeMessage, snapshotMessage, threadName } from "./cards";
-import { targetToMention } from "./commands/mentions";
+import { type BeadCardExtras, beadCard, snapshotMessage, threadName } from "./cards";
 import type { EventOutcome } from "./event-stream";
+import { projectConvoy } from "./project/convoys";
+import { projectEscalationState, projectHeld, projectPing } from "./project/escalations";
+import type { ProjectionKit } from "./project/kit";
+import { projectMerge } from "./project/merges";
 import type { ThreadBinding, TownClient } from "./town-client";
 
 export interface ProjectorDeps {
@@ -21,8 +24,8 @@ export interface ProjectorDeps {
 }
 
 const WORK = new Set(["task", "bug", "feature", "epic"]);
-/** Merge states worth a message in the thread; the others only edit the card. */
-const MERGE_NEWS = new Set(["awaiting_approval", "merged", "rejected", "conflict", "failed"]);
+/** Bead states in which a bead may have a merge request the card should show. */
+const MERGING = new Set(["review", "closed"]);
 
 /**
  * Town events -> chat. Message ids go back to the town (thread bindings) before the event is
@@ -87,13 +90,19 @@ export class Projector {
         return this.snapshot(event);
       case "escalation_raised":
       case "escalation_reescalated":
-        return this.escalation(event);
+        return projectPing(this.kit, event);
+      case "escalation_held":
+        return projectHeld(this.kit, event);
+      case "escalation_acked":
+      case "escalation_resolved":
+      case "escalation_snoozed":
+        return projectEscalationState(this.kit, event);
       case "merge_request_updated":
-        return this.merge(event);
+        return projectMerge(this.kit, event);
       case "convoy_created":
       case "convoy_progress":
       case "convoy_landed":
-        return this.convoy(event);
+        return projectConvoy(this.kit, event);
       case "mayor_reply":
         return this.mayorReply(event);
       default:
@@ -109,15 +118,31 @@ export class Projector {
    * to the event's rendering: buttons edit these messages (an acked ping loses its Ack button),
    * and the event only knows how the message looked when it was first posted.
    */
-  private async postOnce(event: TownEvent, target: ChatTarget, msg: ChatMessage): Promise<void> {
+  private async postOnce(event: TownEvent, target: ChatTarget, msg: ChatMessage, alsoAs?: string): Promise<ChatMessageRef | null> {
     const key = `out:${event.seq}`;
     const { town, adapter } = this.deps;
     if (await town.chatRef(this.platform, key)) {
       this.log.info("one-off message already posted; not posting it again", { seq: event.seq, type: event.type });
-      return;
+      return null;
     }
     const ref = await adapter.post(target, msg);
     await town.setChatRef(this.platform, key, ref);
+    if (alsoAs) await town.setChatRef(this.platform, alsoAs, ref);
+    return ref;
+  }
+
+  /** The helpers the per-domain projections (bot/project/) work with. */
+  private get kit(): ProjectionKit {
+    return {
+      town: this.deps.town,
+      adapter: this.deps.adapter,
+      platform: this.platform,
+      log: this.log,
+      postOnce: (event, target, msg, alsoAs) => this.postOnce(event, target, msg, alsoAs),
+      edited: (ref, msg) => this.edited(ref, msg),
+      placeFor: (beadId, rigId) => this.placeFor(beadId, rigId),
+      rigChannel: (rigId) => this.rigChannel(rigId),
+    };
   }
 
   /** Edit a message; false when it is gone (deleted by someone), so the caller posts anew. */
@@ -156,7 +181,9 @@ export class Projector {
   private async card(bead: Bead, extras: BeadCardExtras): Promise<void> {
     if (!WORK.has(bead.type)) return;
     const { town, adapter } = this.deps;
-    const msg = beadCard(bead, extras);
+    // A bead in review or closed shows how its merge went (the bead's own events do not say).
+    const mergeState = extras.mergeState ?? (MERGING.has(bead.status) ? ((await town.getMergeRequest(bead.id))?.state ?? null) : null);
+    const msg = beadCard(bead, { ...extras, mergeState });
     const bound = await town.threadOfBead(this.platform, bead.id);
     if (bound?.cardMessageId && (await this.edited(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), msg))) return;
     const channelId = await this.rigChannel(bead.rigId);
@@ -200,42 +227,6 @@ export class Projector {
     return channelId ? { channelId } : null;
   }
 
-  private async escalation(event: TownEventOf<"escalation_raised"> | TownEventOf<"escalation_reescalated">): Promise<void> {
-    const place = await this.placeFor(event.beadId, event.rigId);
-    if (!place) {
-      this.log.warn("escalation has no thread or rig channel on this platform", { seq: event.seq });
-      return;
-    }
-    const d = event.data;
-    const mentions = d.targets.map((t) => targetToMention(this.platform, t)).filter((m): m is string => m !== null);
-    const raised = event.type === "escalation_raised" ? event.data : null;
-    await this.postOnce(
-      event,
-      place,
-      escalationMessage({
-        escalationId: d.escalationId,
-        severity: d.severity,
-        title: raised?.title ?? `escalation ${d.escalationId}`,
-        body: raised?.body ?? "",
-        source: raised?.source ?? "re-escalation",
-        mentions,
-        count: event.type === "escalation_reescalated" ? event.data.count : undefined,
-      }),
-    );
-  }
-
-  private async merge(event: TownEventOf<"merge_request_updated">): Promise<void> {
-    const d = event.data;
-    const { town } = this.deps;
-    const bound = await town.threadOfBead(this.platform, d.sourceBeadId);
-    if (!bound) return;
-    if (MERGE_NEWS.has(d.state)) await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, mergeMessage(d));
-    if (bound.cardMessageId) {
-      const bead = await town.getBead(d.sourceBeadId);
-      await this.deps.adapter.update(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), beadCard(bead, { mergeState: d.state }));
-    }
-  }
-
   /**
    * One message per mayor turn in its thread: posted on the first event, edited after. The
    * message id is kept by the town (`mayor:<turnId>`), so a bot restarted mid-turn, or a replay
@@ -266,34 +257,6 @@ export class Projector {
     }
   }
 
-  private async convoy(event: TownEventOf<"convoy_created"> | TownEventOf<"convoy_progress"> | TownEventOf<"convoy_landed">): Promise<void> {
-    const { town, adapter } = this.deps;
-    const d = event.data;
-    const state =
-      event.type === "convoy_created"
-        ? { closed: 0, total: event.data.beadIds.length, landed: false }
-        : event.type === "convoy_progress"
-          ? { closed: event.data.closed, total: event.data.total, landed: false }
-          : { closed: event.data.total, total: event.data.total, landed: true };
-    const msg = convoyCard({ convoyId: d.convoyId, name: d.name, ...state });
-    const bound = await town.threadOfBead(this.platform, d.convoyId);
-    if (bound?.cardMessageId) {
-      await adapter.update(this.cardOf({ ...bound, cardMessageId: bound.cardMessageId }), msg);
-      if (event.type === "convoy_landed") await this.postOnce(event, { channelId: bound.channelId, threadId: bound.threadId }, { text: `Convoy *${d.name}* landed: all ${state.total} beads are closed.` });
-      return;
-    }
-    let channelId = await this.rigChannel(event.rigId);
-    if (!channelId && event.type === "convoy_created") {
-      for (const b of event.data.beadIds) {
-        channelId = (await town.threadOfBead(this.platform, b))?.channelId ?? null;
-        if (channelId) break;
-      }
-    }
-    if (!channelId) return;
-    const ref = await adapter.post({ channelId }, msg);
-    const thread = await adapter.openThread(ref, `Convoy ${d.name}`);
-    await town.bindThread(d.convoyId, { platform: this.platform, channelId, threadId: thread.threadId ?? ref.messageId, cardMessageId: ref.messageId });
-  }
 }
 
 /** The mayor's reply text as shown while it works. */

@@ -5,6 +5,7 @@ import { BeadId } from "../core/ids";
 import type { Logger } from "../core/ports";
 import { type Command, parseCommand } from "./commands/grammar";
 import { executeCommand, type Reply } from "./commands/execute";
+import { refKeys } from "./project/kit";
 import type { TownClient } from "./town-client";
 
 export interface RouterDeps {
@@ -172,10 +173,10 @@ export class Router {
       switch (event.action) {
         case "esc_ack":
           await town.ackEscalation(event.value, actor);
-          return await done(`Escalation ${event.value} acknowledged by ${who}`);
+          return await this.unlessProjected(event, () => done(`Escalation ${event.value} acknowledged by ${who}`));
         case "esc_resolve":
           await town.resolveEscalation(event.value, actor);
-          return await done(`Escalation ${event.value} resolved by ${who}`);
+          return await this.unlessProjected(event, () => done(`Escalation ${event.value} resolved by ${who}`));
         case "esc_snooze":
           await town.snoozeEscalation(event.value, 60, actor);
           return void (await respond.public({ text: `Escalation \`${event.value}\` snoozed for 1 hour by ${who}.` }));
@@ -208,7 +209,17 @@ export class Router {
       }
     } catch (e) {
       if (!isGastownError(e)) throw e;
-      await respond.private({ text: `Could not do that: ${e.message}` });
+      // Refused presses change nothing and only the presser hears about it.
+      await respond.private({ text: e.code === "forbidden" ? `You are not allowed to do that: ${e.message}` : `Could not do that: ${e.message}` });
     }
+  }
+
+  /**
+   * After an Ack or Resolve press: the escalation's latest card is edited by the projector from
+   * the town's event (so `/gt ack` updates it too); an older ping that was pressed is edited here.
+   */
+  private async unlessProjected(event: Extract<Inbound, { kind: "button" }>, edit: () => Promise<void>): Promise<void> {
+    const latest = await this.deps.town.chatRef(event.platform, refKeys.escalation(event.value));
+    if (latest?.messageId !== event.messageId) await edit();
   }
 }

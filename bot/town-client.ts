@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { Snapshot } from "../core/container-api";
-import { Agent, type Actor, Bead, MergeState, Rig, Severity } from "../core/domain";
+import { Agent, type Actor, Bead, BeadStatus, MergeState, Rig, Severity } from "../core/domain";
 import { ERROR_STATUS, type ErrorCode, GastownError, errorMessage } from "../core/errors";
 import type {
   AddRigRequest,
@@ -8,6 +8,7 @@ import type {
   MergeDecisionRequest,
   InboundRequest,
   OncallSetRequest,
+  QuietHoursRequest,
   RaiseEscalationRequest,
   SendMailRequest,
   SlingRequest,
@@ -42,6 +43,15 @@ export const Escalation = z.looseObject({
   status: z.string().optional(),
   beadId: z.string().nullable().optional(),
   ackedBy: z.string().nullable().optional(),
+  body: z.string().optional(),
+  source: z.string().optional(),
+  rigId: z.string().nullable().optional(),
+  resolvedBy: z.string().nullable().optional(),
+  reescalations: z.number().int().optional(),
+  targets: z.array(z.string()).optional(),
+  heldUntil: z.number().nullable().optional(),
+  snoozedUntil: z.number().nullable().optional(),
+  snoozedBy: z.string().nullable().optional(),
 });
 export type Escalation = z.infer<typeof Escalation>;
 export const Convoy = z.looseObject({
@@ -51,6 +61,7 @@ export const Convoy = z.looseObject({
   closed: z.number().int().optional(),
   total: z.number().int().optional(),
   landedAt: z.number().nullable().optional(),
+  beads: z.array(z.object({ id: z.string(), title: z.string(), status: BeadStatus.catch("open") })).optional(),
 });
 export type Convoy = z.infer<typeof Convoy>;
 export const MergeQueueItem = z.looseObject({
@@ -63,8 +74,26 @@ export const MergeQueueItem = z.looseObject({
   sourceTitle: z.string().optional(),
   position: z.number().int().nullable().optional(),
   detail: z.string().nullable().optional(),
+  target: z.string().optional(),
+  attempts: z.number().int().optional(),
+  gates: z.array(z.object({ name: z.string(), ok: z.boolean() }).loose()).optional(),
+  diffStat: z.string().optional(),
+  approvedBy: z.string().nullable().optional(),
 });
 export type MergeQueueItem = z.infer<typeof MergeQueueItem>;
+
+/** Who is on call for one severity (town-wide `*` or a rig), as `GET /oncall` lists it. */
+export const OncallEntry = z.looseObject({
+  scope: z.string(),
+  severity: Severity,
+  targets: z.array(z.string()),
+  rotation: z.object({ shifts: z.array(z.array(z.string())), startsAt: z.number(), everyHours: z.number() }).loose().nullable().optional(),
+  onCall: z.array(z.string()).default([]),
+  handoverAt: z.number().nullable().optional(),
+});
+export type OncallEntry = z.infer<typeof OncallEntry>;
+export const QuietHours = z.looseObject({ scope: z.string(), start: z.string(), end: z.string(), timeZone: z.string() });
+export type QuietHours = z.infer<typeof QuietHours>;
 
 /** Body of `POST /mayor` (the Worker's MayorRequest). */
 export interface MayorMessage {
@@ -208,8 +237,13 @@ export class TownClient {
     await this.call("POST", "/mail", Ok, req);
   }
 
-  async mergeQueue(): Promise<MergeQueueItem[]> {
-    return (await this.call("GET", "/merge-queue", z.object({ items: z.array(MergeQueueItem) }))).items;
+  async mergeQueue(rig?: string): Promise<MergeQueueItem[]> {
+    const qs = rig === undefined ? "" : `?${new URLSearchParams({ rig })}`;
+    return (await this.call("GET", `/merge-queue${qs}`, z.object({ items: z.array(MergeQueueItem) }))).items;
+  }
+  /** The latest merge request of a bead (by its own id or its work bead's), or null when it has none. */
+  async getMergeRequest(beadId: string): Promise<MergeQueueItem | null> {
+    return this.orNull(async () => (await this.call("GET", `/merge-requests/${encodeURIComponent(beadId)}`, z.object({ mergeRequest: MergeQueueItem }))).mergeRequest);
   }
   async decideMerge(beadId: string, d: MergeDecisionRequest): Promise<void> {
     await this.call("POST", `/merge-requests/${encodeURIComponent(beadId)}/decision`, Ok, d);
@@ -234,6 +268,10 @@ export class TownClient {
   async raiseEscalation(req: z.input<typeof RaiseEscalationRequest>): Promise<Escalation> {
     return (await this.call("POST", "/escalations", z.object({ escalation: Escalation }), req)).escalation;
   }
+  /** One escalation, or null when the town has no such escalation. */
+  async getEscalation(id: string): Promise<Escalation | null> {
+    return this.orNull(async () => (await this.call("GET", `/escalations/${encodeURIComponent(id)}`, z.object({ escalation: Escalation }))).escalation);
+  }
   async ackEscalation(id: string, actor: Actor): Promise<void> {
     await this.call("POST", `/escalations/${encodeURIComponent(id)}/ack`, Ok, { actor });
   }
@@ -245,6 +283,33 @@ export class TownClient {
   }
   async setOncall(req: z.input<typeof OncallSetRequest>): Promise<void> {
     await this.call("POST", "/oncall", Ok, req);
+  }
+  /** On-call entries of the town (no rig) or of one rig. */
+  async getOncall(rig?: string): Promise<OncallEntry[]> {
+    const qs = rig === undefined ? "" : `?${new URLSearchParams({ rig })}`;
+    return (await this.call("GET", `/oncall${qs}`, z.object({ oncall: z.array(OncallEntry) }))).oncall;
+  }
+  async setQuietHours(req: z.input<typeof QuietHoursRequest>): Promise<void> {
+    await this.call("PUT", "/oncall/quiet-hours", Ok, req);
+  }
+  /** True when there were quiet hours to clear. */
+  async clearQuietHours(req: { rig?: string; actor: Actor }): Promise<boolean> {
+    return (await this.call("DELETE", "/oncall/quiet-hours", z.object({ cleared: z.boolean() }).loose(), req)).cleared;
+  }
+  /** The quiet hours set for the town (no rig) or for one rig itself (no fallback to the town's). */
+  async getQuietHours(rig?: string): Promise<QuietHours | null> {
+    const qs = rig === undefined ? "" : `?${new URLSearchParams({ rig })}`;
+    return (await this.call("GET", `/oncall/quiet-hours${qs}`, z.object({ quietHours: QuietHours.nullable() }))).quietHours;
+  }
+
+  /** The answer of `f`, or null when the town says not_found. */
+  private async orNull<T>(f: () => Promise<T>): Promise<T | null> {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof GastownError && e.code === "not_found") return null;
+      throw e;
+    }
   }
 
   /** Hand a message to the mayor; null when the town has no mayor route yet (404). */

@@ -1,34 +1,13 @@
-import type { ChatMessage, Platform } from "../../core/chat";
-import type { Actor } from "../../core/domain";
 import { BeadId } from "../../core/ids";
 import { beadCard } from "../cards";
-import type { TownClient } from "../town-client";
+import { formatAt } from "../time-format";
+import { type CommandContext, code, priv, pub, type Reply } from "./context";
 import type { Command } from "./grammar";
 import { helpText, USAGE } from "./grammar";
+import { executeOncall } from "./oncall-commands";
+import { convoyStatusText, mergeQueueText } from "./queue-text";
 
-/** A reply to a command: visible only to the sender, or to everyone in the channel/thread. */
-export interface Reply {
-  visibility: "private" | "public";
-  msg: ChatMessage;
-}
-
-export interface CommandContext {
-  town: TownClient;
-  platform: Platform;
-  actor: Actor;
-  /** Groups/roles of the person (`slack:group:S1`), for merge approvals. */
-  memberOf?: string[];
-  channelId: string;
-  threadId?: string;
-  /** The bead of the thread the command was typed in, if any. */
-  threadBead?: string;
-  /** How commands are typed on this platform (`/gt `, `!`). */
-  prefix: string;
-}
-
-const priv = (text: string, extra: Partial<ChatMessage> = {}): Reply => ({ visibility: "private", msg: { text, ...extra } });
-const pub = (text: string, extra: Partial<ChatMessage> = {}): Reply => ({ visibility: "public", msg: { text, ...extra } });
-const code = (s: string) => `\`${s}\``;
+export type { CommandContext, Reply } from "./context";
 
 /** The rig of this channel (by binding), or null. */
 async function channelRig(ctx: CommandContext): Promise<string | null> {
@@ -88,28 +67,24 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
     case "stop":
       await town.stopBead(cmd.bead, actor);
       return [pub(`Stopping ${code(cmd.bead)}.`)];
-    case "mq_list": {
-      const items = await town.mergeQueue();
-      if (items.length === 0) return [priv("The merge queue is empty.")];
-      const line = (m: (typeof items)[number], i: number) =>
-        `${m.position ?? i + 1}. ${m.rig ? `${m.rig} ` : ""}${code(m.sourceBeadId)} ${m.sourceTitle ?? code(m.branch)} — ${m.state.replace(/_/g, " ")}${m.detail ? `: ${m.detail.split("\n")[0]}` : ""}`;
-      return [priv(["*Merge queue*", ...items.map(line)].join("\n"))];
-    }
-    case "merge":
+    case "mq_list":
+      return [priv(mergeQueueText(await town.mergeQueue(cmd.rig)))];
+    case "merge": {
       await town.decideMerge(cmd.bead, { decision: cmd.decision, reason: cmd.reason, actor, memberOf: ctx.memberOf ?? [] });
-      return [pub(cmd.decision === "approve" ? `Merge of ${code(cmd.bead)} approved.` : `Merge of ${code(cmd.bead)} rejected${cmd.reason ? `: ${cmd.reason}` : "."}`)];
+      const where = ctx.threadBead === cmd.bead ? "" : " The result follows in the bead's thread and on its card.";
+      return [pub(cmd.decision === "approve" ? `Merge of ${code(cmd.bead)} approved.${where}` : `Merge of ${code(cmd.bead)} rejected${cmd.reason ? `: ${cmd.reason}` : "."}${where}`)];
+    }
     case "convoy_create": {
       const c = await town.createConvoy({ name: cmd.name, beadIds: cmd.beads, actor });
-      return [pub(`Convoy ${code(c.name)} (${code(c.id)}) tracks ${cmd.beads.map(code).join(", ")}.`)];
+      return [priv(`Convoy ${code(c.name)} (${code(c.id)}) tracks ${cmd.beads.map(code).join(", ")}. Its card follows in the channel.`)];
     }
     case "convoy_add": {
       const c = await town.addToConvoy(cmd.convoy, cmd.beads, actor);
-      return [pub(`Added ${cmd.beads.map(code).join(", ")} to convoy ${code(c.name)}.`)];
+      return [pub(`Added ${cmd.beads.map(code).join(", ")} to convoy ${code(c.name)} (${c.closed ?? 0}/${c.total ?? c.beadIds.length} closed).`)];
     }
     case "convoy_status": {
       const convoys = cmd.convoy ? [await town.getConvoy(cmd.convoy)] : await town.listConvoys();
-      if (convoys.length === 0) return [priv("No convoys yet.")];
-      return [priv(["*Convoys*", ...convoys.map((c) => `• ${code(c.id)} ${c.name}: ${c.closed ?? "?"}/${c.total ?? c.beadIds.length}${c.landedAt ? " — landed" : ""}`)].join("\n"))];
+      return [priv(convoyStatusText(convoys))];
     }
     case "escalations": {
       const list = await town.listEscalations();
@@ -118,17 +93,19 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
     }
     case "escalate": {
       const rig = await channelRig(ctx);
-      const e = await town.raiseEscalation({ severity: cmd.severity, title: cmd.title, beadId: ctx.threadBead, rig: rig ?? undefined, actor });
-      return [priv(`Escalation ${code(e.id)} raised (${e.severity}).`)];
+      const e = await town.raiseEscalation({ severity: cmd.severity, title: cmd.title, ...(cmd.body ? { body: cmd.body } : {}), beadId: ctx.threadBead, rig: rig ?? undefined, actor });
+      const next = e.heldUntil ? `it waits out quiet hours until ${formatAt(e.heldUntil, "UTC", ctx.now?.())}` : `on-call is pinged${e.beadId ? " in the bead's thread" : ""}`;
+      return [priv(`Escalation ${code(e.id)} raised (${e.severity}); ${next}.`)];
     }
     case "ack":
       await town.ackEscalation(cmd.escalation, actor);
       return [pub(`Escalation ${code(cmd.escalation)} acknowledged.`)];
-    case "oncall_set": {
-      const rig = await channelRig(ctx);
-      await town.setOncall({ severity: cmd.severity, targets: cmd.targets, rig: rig ?? undefined, actor });
-      return [pub(`On-call for ${cmd.severity} escalations${rig ? " on this rig" : ""}: ${cmd.targets.map(code).join(", ")}.`)];
-    }
+    case "oncall_set":
+    case "oncall_rotate":
+    case "oncall_quiet":
+    case "oncall_quiet_off":
+    case "oncall_show":
+      return executeOncall(cmd, ctx, cmd.cmd === "oncall_show" ? await channelRig(ctx) : null);
     case "mayor":
       // The router handles the mayor (it owns the conversation thread); reaching here is a wiring bug.
       return [priv("The mayor is not reachable from here.")];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Platform } from "../../core/chat";
 import { Priority, Severity, WorkBeadType } from "../../core/domain";
 import { BeadId, RigName } from "../../core/ids";
-import { mentionToTarget } from "./mentions";
+import { buildOncall, ONCALL_USAGE, OncallCommand } from "./oncall-grammar";
 import { tokenize } from "./tokenize";
 
 /**
@@ -15,7 +15,6 @@ const Text = z.string().trim().min(1).max(4000);
 const Title = z.string().trim().min(1, "a title is required").max(300);
 const AgentOrBead = z.string().regex(/^[a-z][a-z0-9-]{1,63}$/, "give a bead id (gt-4k2m) or an agent id");
 const GitUrl = z.string().regex(/^(https?:\/\/|ssh:\/\/|git@|file:\/\/|\/)\S+$/, "give a git URL (https://, ssh://, git@host:, file:// or an absolute path)");
-const Target = z.string().regex(/^(slack|discord|console):(user|group|role|channel):[A-Za-z0-9._-]+$/, "mention a user or group");
 
 export const Command = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("help"), topic: z.string().optional() }),
@@ -27,15 +26,15 @@ export const Command = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("peek"), target: AgentOrBead }),
   z.object({ cmd: z.literal("nudge"), target: AgentOrBead, text: Text }),
   z.object({ cmd: z.literal("stop"), bead: BeadId }),
-  z.object({ cmd: z.literal("mq_list") }),
+  z.object({ cmd: z.literal("mq_list"), rig: RigName.optional() }),
   z.object({ cmd: z.literal("merge"), bead: BeadId, decision: z.enum(["approve", "reject"]), reason: z.string().max(2000).optional() }),
   z.object({ cmd: z.literal("convoy_create"), name: z.string().trim().min(1).max(100), beads: z.array(BeadId).min(1).max(500) }),
   z.object({ cmd: z.literal("convoy_status"), convoy: BeadId.optional() }),
   z.object({ cmd: z.literal("convoy_add"), convoy: BeadId, beads: z.array(BeadId).min(1).max(500) }),
   z.object({ cmd: z.literal("escalations") }),
-  z.object({ cmd: z.literal("escalate"), severity: Severity, title: Title }),
+  z.object({ cmd: z.literal("escalate"), severity: Severity, title: Title, body: z.string().trim().min(1).max(50_000).optional() }),
   z.object({ cmd: z.literal("ack"), escalation: BeadId }),
-  z.object({ cmd: z.literal("oncall_set"), severity: Severity, targets: z.array(Target).min(1).max(20) }),
+  ...OncallCommand.options,
   z.object({ cmd: z.literal("mayor"), text: Text }),
 ]);
 export type Command = z.infer<typeof Command>;
@@ -51,13 +50,13 @@ export const USAGE: Record<string, string> = {
   peek: "peek <bead|agent>",
   nudge: "nudge <bead|agent> <text>",
   stop: "stop <bead>",
-  mq: "mq [list]",
+  mq: "mq [list] [--rig NAME]",
   merge: "merge <bead> [--approve | --reject [reason]]",
   convoy: "convoy create <name> <bead...> | convoy status [convoy] | convoy add <convoy> <bead...>",
   escalations: "escalations",
-  escalate: "escalate <low|medium|high|critical> <title>",
+  escalate: "escalate <low|medium|high|critical> <title> [-- <body>]",
   ack: "ack <escalation>",
-  oncall: "oncall set <low|medium|high|critical> <@user|@group...>",
+  oncall: ONCALL_USAGE,
   mayor: "mayor <text>",
 };
 
@@ -112,7 +111,7 @@ function unknownFlags(w: Words, allowed: string[]): string | null {
 }
 
 /** Build the raw (unvalidated) command object for a command word, or an error. */
-function build(word: string, rest: string[], platform: Platform): Record<string, unknown> | string {
+function build(word: string, rest: string[], platform: Platform, now: number): Record<string, unknown> | string {
   const lower = (rest[0] ?? "").toLowerCase();
   switch (word) {
     case "help":
@@ -150,8 +149,14 @@ function build(word: string, rest: string[], platform: Platform): Record<string,
       return { cmd: "nudge", target: rest[0], text: rest.slice(1).join(" ") };
     case "stop":
       return rest.length !== 1 ? "stop takes one bead" : { cmd: "stop", bead: rest[0] };
-    case "mq":
-      return rest.length === 0 || (rest.length === 1 && lower === "list") ? { cmd: "mq_list" } : "mq takes no arguments besides list";
+    case "mq": {
+      const w = splitFlags(lower === "list" ? rest.slice(1) : rest, new Set());
+      const bad = unknownFlags(w, ["rig"]);
+      if (bad) return bad;
+      if (w.args.length > 0) return "mq takes list and --rig NAME only";
+      const rig = str(w.flags.get("rig"));
+      return rig === undefined ? { cmd: "mq_list" } : { cmd: "mq_list", rig };
+    }
     case "merge": {
       const w = splitFlags(rest, new Set(["approve"]));
       const bad = unknownFlags(w, ["approve", "reject"]);
@@ -176,11 +181,8 @@ function build(word: string, rest: string[], platform: Platform): Record<string,
       return { cmd: "escalate", severity: lower, title: rest.slice(1).join(" ") };
     case "ack":
       return rest.length !== 1 ? "ack takes one escalation" : { cmd: "ack", escalation: rest[0] };
-    case "oncall": {
-      if (lower !== "set") return "oncall takes set";
-      const targets = rest.slice(2).map((w) => mentionToTarget(platform, w) ?? w);
-      return { cmd: "oncall_set", severity: rest[1]?.toLowerCase(), targets };
-    }
+    case "oncall":
+      return buildOncall(rest, platform, now);
     case "mayor":
       return { cmd: "mayor", text: rest.join(" ") };
     default:
@@ -188,12 +190,23 @@ function build(word: string, rest: string[], platform: Platform): Record<string,
   }
 }
 
-/** Parse the text after `/gt`, `@gastown` or `!` into a validated command. */
-export function parseCommand(text: string, platform: Platform, prefix = "/gt "): ParseResult {
-  const words = tokenize(text);
+/** `escalate` keeps its body as typed after ` -- ` (line breaks and all), not as grammar words. */
+function splitBody(text: string): { head: string; body?: string } {
+  const m = /(^|\s)--(\s|$)/.exec(text);
+  if (!m) return { head: text };
+  const body = text.slice(m.index + m[0].length).trim();
+  return { head: text.slice(0, m.index), ...(body ? { body } : {}) };
+}
+
+/** Parse the text after `/gt`, `@gastown` or `!` into a validated command (`now` dates `oncall rotate now`). */
+export function parseCommand(text: string, platform: Platform, prefix = "/gt ", now = Date.now()): ParseResult {
+  const first = (tokenize(text)[0] ?? "help").toLowerCase();
+  const { head, body } = first === "escalate" ? splitBody(text) : { head: text, body: undefined };
+  const words = tokenize(head);
   const word = (words[0] ?? "help").toLowerCase();
   const usage = USAGE[word] ? `Usage: \`${prefix}${USAGE[word]}\`` : `Try \`${prefix}help\` for the list of commands.`;
-  const raw = build(word, words.slice(1), platform);
+  const built = build(word, words.slice(1), platform, now);
+  const raw = typeof built === "string" || body === undefined ? built : { ...built, body };
   if (typeof raw === "string") return { ok: false, usage, error: raw };
   const r = Command.safeParse(raw);
   if (!r.success) {

@@ -29,7 +29,9 @@ type ArgKind =
   /** a Discord user, written as its mention `<@id>` */
   | "user"
   /** a Discord role, written as its mention `<@&id>` */
-  | "role";
+  | "role"
+  /** everything after `--`, as typed (an escalation's body) */
+  | "rest";
 
 interface ArgSpec {
   name: string;
@@ -52,6 +54,7 @@ interface GroupSpec {
 }
 
 const bead = (required = true): ArgSpec => ({ name: "bead", description: "Bead id, e.g. gt-4k2m", kind: "text", required });
+const rigFlag: ArgSpec = { name: "rig", description: "Only this rig (default: the whole town)", kind: "flag" };
 const severity: ArgSpec = { name: "severity", description: "Severity", kind: "text", required: true, choices: Severity.options };
 
 /** Top-level verbs, in the order of the grammar's usage table (bot/commands/grammar.ts). */
@@ -95,7 +98,7 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
     ],
   },
   { name: "stop", description: "Stop the work on a bead", args: [bead()] },
-  { name: "mq", description: "Show the merge queue", args: [] },
+  { name: "mq", description: "Show the merge queue", args: [{ name: "rig", description: "Only this rig", kind: "flag" }] },
   {
     name: "merge",
     description: "Approve or reject a bead's merge",
@@ -132,7 +135,11 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
   {
     name: "escalate",
     description: "Ask people for attention",
-    args: [severity, { name: "title", description: "What is wrong", kind: "text", required: true }],
+    args: [
+      severity,
+      { name: "title", description: "What is wrong", kind: "text", required: true },
+      { name: "body", description: "Details for whoever picks it up", kind: "rest" },
+    ],
   },
   { name: "ack", description: "Acknowledge an escalation", args: [{ name: "escalation", description: "Escalation id", kind: "text", required: true }] },
   {
@@ -147,8 +154,30 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
           { name: "user", description: "A person to page", kind: "user" },
           { name: "role", description: "A role to page", kind: "role" },
           { name: "more", description: "More @mentions, separated by spaces", kind: "words" },
+          rigFlag,
         ],
       },
+      {
+        name: "rotate",
+        description: "Page shifts in turn",
+        args: [
+          severity,
+          { name: "starts", description: "now, or a date-time with offset: 2026-11-23T09:00+01:00", kind: "text", required: true },
+          { name: "every", description: "Shift length: 24h, 7d, weekly", kind: "text", required: true },
+          { name: "shifts", description: "@mentions per shift, shifts separated by |", kind: "words", required: true },
+          rigFlag,
+        ],
+      },
+      {
+        name: "quiet",
+        description: "Quiet hours: low and medium pings wait",
+        args: [
+          { name: "window", description: "22:00-07:00, or off", kind: "text", required: true },
+          { name: "timezone", description: "IANA time zone, e.g. Europe/Berlin", kind: "text" },
+          rigFlag,
+        ],
+      },
+      { name: "show", description: "Who is on call, rotations and quiet hours", args: [rigFlag] },
     ],
   },
   { name: "mayor", description: "Ask the mayor", args: [{ name: "text", description: "Your question or request", kind: "text", required: true }] },
@@ -248,6 +277,9 @@ function argWords(given: readonly ReceivedOption[], specs: readonly ArgSpec[]): 
         break;
       case "role":
         out.push(`<@&${value}>`);
+        break;
+      case "rest":
+        out.push("--", value);
         break;
     }
   }

@@ -4,23 +4,10 @@ import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { z } from "zod";
 import type { Snapshot } from "../../core/container-api";
-import { type Actor, type Bead, type Rig, RigConfig } from "../../core/domain";
+import { type Bead, type Rig, RigConfig } from "../../core/domain";
 import { type NewTownEvent, StreamClientFrame, type StreamServerFrame, type TownEvent } from "../../core/events";
-import {
-  AckEscalationRequest,
-  AddRigRequest,
-  AddToConvoyRequest,
-  BindChannelRequest,
-  BindThreadRequest,
-  CreateConvoyRequest,
-  InboundRequest,
-  MergeDecisionRequest,
-  NudgeRequest,
-  OncallSetRequest,
-  RaiseEscalationRequest,
-  SendMailRequest,
-  SlingRequest,
-} from "../../core/town-api";
+import { AddRigRequest, BindChannelRequest, BindThreadRequest, InboundRequest, NudgeRequest, SendMailRequest, SlingRequest, UpdateRigRequest } from "../../core/town-api";
+import { FakeTownDomain } from "./town-domain";
 
 /**
  * A small fake of the Town API (the routes the bot calls), parsing bodies with the same
@@ -40,7 +27,6 @@ interface Held {
   reached: () => void;
 }
 
-const Decision = MergeDecisionRequest;
 const ChatRefBody = z.object({ platform: z.enum(["slack", "discord", "console"]), channelId: z.string().min(1), threadId: z.string().min(1).optional(), messageId: z.string().min(1) }).strict();
 const Mayor = z.object({ text: z.string().min(1), platform: z.enum(["slack", "discord", "console"]), channelId: z.string().min(1), threadId: z.string().min(1), actor: z.unknown() });
 
@@ -69,6 +55,16 @@ export class FakeTownApi {
   private readonly sockets = new Set<{ ws: WebSocket; town: string }>();
   private held: Held[] = [];
   private beadSeq = 0;
+  /** Merge requests, convoys, escalations, on-call and quiet hours (test/fakes/town-domain.ts). */
+  readonly domain: FakeTownDomain = new FakeTownDomain({
+    rigs: this.rigs,
+    beads: this.beads,
+    emit: (e) => this.emit(e),
+    addBead: (rigId, title, over) => this.addBead(rigId, title, over),
+    now: () => this.clock(),
+  });
+  /** The fake town's clock (snooze deadlines, landings). */
+  clock: () => number = Date.now;
 
   constructor(opts: { token?: string } = {}) {
     this.token = opts.token ?? "town-test-token";
@@ -132,8 +128,9 @@ export class FakeTownApi {
 
   /** Append an event to the outbox and push it to connected streams. */
   emit(e: NewTownEvent): TownEvent {
-    const ev = { ...e, seq: this.events.length + 1, at: Date.now(), beadId: e.beadId ?? null, rigId: e.rigId ?? null, actor: e.actor ?? null } as TownEvent;
+    const ev = { ...e, seq: this.events.length + 1, at: this.clock(), beadId: e.beadId ?? null, rigId: e.rigId ?? null, actor: e.actor ?? null } as TownEvent;
     this.events.push(ev);
+    this.domain.observe(ev);
     for (const s of this.sockets) if (s.ws.readyState === WebSocket.OPEN) send(s.ws, { t: "event", event: ev });
     return ev;
   }
@@ -244,6 +241,16 @@ export class FakeTownApi {
       return [201, { rig }];
     }
     if (method === "GET" && path === "/rigs") return [200, { rigs: this.rigs }];
+    if (at(/^\/rigs\/([^/]+)$/) && method === "PATCH") {
+      const r = UpdateRigRequest.parse(body);
+      const rig = this.rigs.find((x) => x.id === g(1) || x.name === g(1));
+      if (!rig) return notFound(`rig ${g(1)}`);
+      rig.config = RigConfig.parse({ ...rig.config, ...r.config });
+      this.emit({ type: "rig_updated", rigId: rig.id, actor: r.actor, data: { rig } });
+      return [200, { rig }];
+    }
+    const mine = this.domain.route(method, path, q, body);
+    if (mine) return mine;
     if (method === "POST" && path === "/sling") {
       const r = SlingRequest.parse(body);
       const rig = this.rigs.find((x) => x.id === r.rig || x.name === r.rig);
@@ -276,35 +283,6 @@ export class FakeTownApi {
     if (method === "POST" && path === "/mail") {
       this.mail.push(SendMailRequest.parse(body));
       return [201, { ok: true }];
-    }
-    if (method === "GET" && path === "/merge-queue") return [200, { items: [] }];
-    if (at(/^\/merge-requests\/([^/]+)\/decision$/) && method === "POST") {
-      Decision.parse(body);
-      return [200, { ok: true }];
-    }
-    if (method === "POST" && path === "/convoys") {
-      const r = CreateConvoyRequest.parse(body);
-      return [201, { convoy: { id: "gt-cv01", name: r.name, beadIds: r.beadIds } }];
-    }
-    if (at(/^\/convoys\/([^/]+)\/beads$/) && method === "POST") {
-      const r = AddToConvoyRequest.parse(body);
-      return [200, { convoy: { id: g(1), name: "convoy", beadIds: r.beadIds } }];
-    }
-    if (method === "GET" && path === "/convoys") return [200, { convoys: [] }];
-    if (method === "GET" && path === "/escalations") return [200, { escalations: [] }];
-    if (method === "POST" && path === "/escalations") {
-      const r = RaiseEscalationRequest.parse(body);
-      return [201, { escalation: { id: "gt-es01", severity: r.severity, title: r.title } }];
-    }
-    if (at(/^\/escalations\/([^/]+)\/(ack|resolve|snooze)$/) && method === "POST") {
-      AckEscalationRequest.parse(body);
-      const actor = (body as { actor: Actor }).actor;
-      if (g(2) === "ack") this.emit({ type: "escalation_acked", data: { escalationId: g(1), by: actor.id } });
-      return [200, { ok: true }];
-    }
-    if (method === "POST" && path === "/oncall") {
-      OncallSetRequest.parse(body);
-      return [200, { ok: true }];
     }
     if (method === "POST" && path === "/mayor") {
       const r = Mayor.parse(body);
