@@ -9,7 +9,7 @@ const who = (targets: readonly string[]) => targets.map((t) => code(targetLabel(
 const scopeName = (rig: string | undefined) => (rig ? `rig ${code(rig)}` : "the town");
 
 function entryLine(e: OncallEntry, now: number): string {
-  const base = `• *${e.severity}*: ${e.targets.length > 0 ? who(e.targets) : "—"}`;
+  const base = `• **${e.severity}**: ${e.targets.length > 0 ? who(e.targets) : "—"}`;
   if (!e.rotation) return base;
   const r = e.rotation;
   const shifts = r.shifts.map((s) => who(s)).join(" | ");
@@ -23,7 +23,7 @@ function quietLine(q: QuietHours | null): string {
 
 async function show(ctx: CommandContext, rig: string | undefined, now: number): Promise<string[]> {
   const [entries, quiet] = await Promise.all([ctx.town.getOncall(rig), ctx.town.getQuietHours(rig)]);
-  return [`*On-call for ${scopeName(rig)}*`, ...(entries.length > 0 ? entries.map((e) => entryLine(e, now)) : ["nobody set"]), quietLine(quiet)];
+  return [`**On-call for ${scopeName(rig)}**`, ...(entries.length > 0 ? entries.map((e) => entryLine(e, now)) : ["nobody set"]), quietLine(quiet)];
 }
 
 /** Run one oncall command. Without `--rig` settings are the town's; `show` in a rig channel shows both. */
@@ -35,11 +35,11 @@ export async function executeOncall(cmd: OncallCommand, ctx: CommandContext, cha
   switch (cmd.cmd) {
     case "oncall_set":
       await town.setOncall({ severity: cmd.severity, targets: cmd.targets, actor, ...scope });
-      return [pub(`On-call for *${cmd.severity}* escalations on ${scopeName(cmd.rig)}: ${who(cmd.targets)}${hint}.`)];
+      return [pub(`On-call for **${cmd.severity}** escalations on ${scopeName(cmd.rig)}: ${who(cmd.targets)}${hint}.`)];
     case "oncall_rotate": {
       await town.setOncall({ severity: cmd.severity, actor, rotation: { shifts: cmd.shifts, startsAt: cmd.startsAt, everyHours: cmd.everyHours }, ...scope });
       const shifts = cmd.shifts.map((s, i) => `${i + 1}. ${who(s)}`).join("\n");
-      return [pub(`Rotation for *${cmd.severity}* escalations on ${scopeName(cmd.rig)}${hint}: shifts of ${cmd.everyHours}h from ${formatAt(cmd.startsAt, "UTC", now)}, in turn:\n${shifts}`)];
+      return [pub(`Rotation for **${cmd.severity}** escalations on ${scopeName(cmd.rig)}${hint}: shifts of ${cmd.everyHours}h from ${formatAt(cmd.startsAt, "UTC", now)}, in turn:\n${shifts}`)];
     }
     case "oncall_quiet":
       await town.setQuietHours({ start: cmd.start, end: cmd.end, timeZone: cmd.timeZone, actor, ...scope });

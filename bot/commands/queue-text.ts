@@ -25,15 +25,15 @@ export function mergeQueueText(items: readonly MergeQueueItem[]): string {
     const rig = m.rig ?? m.rigId ?? "?";
     byRig.set(rig, [...(byRig.get(rig) ?? []), m]);
   }
-  const lines = ["*Merge queue*"];
-  for (const [rig, list] of byRig) lines.push(`*${rig}* (${list.length})`, ...list.map(mergeQueueLine));
+  const lines = ["**Merge queue**"];
+  for (const [rig, list] of byRig) lines.push(`**${rig}** (${list.length})`, ...list.map(mergeQueueLine));
   return lines.join("\n");
 }
 
 /** Convoys with their progress bars; one convoy also lists its beads. */
 export function convoyStatusText(convoys: readonly Convoy[]): string {
   if (convoys.length === 0) return "No convoys yet.";
-  const lines = ["*Convoys*"];
+  const lines = ["**Convoys**"];
   for (const c of convoys) {
     const total = c.total ?? c.beadIds.length;
     lines.push(`• ${code(c.id)} ${c.name}: ${progressBar(c.closed ?? 0, total)}${c.landedAt ? " — landed" : ""}`);

@@ -60,6 +60,6 @@ export async function projectConvoy(kit: ProjectionKit, event: ConvoyEvent): Pro
     await town.bindThread(d.convoyId, { platform: kit.platform, channelId, threadId: thread.threadId ?? ref.messageId, cardMessageId: ref.messageId });
   }
   if (event.type === "convoy_landed" && channelId) {
-    await kit.postOnce(event, { channelId }, { text: `🎉 Convoy *${d.name}* landed: all ${event.data.total} of its beads are closed.` });
+    await kit.postOnce(event, { channelId }, { text: `🎉 Convoy **${d.name}** landed: all ${event.data.total} of its beads are closed.` });
   }
 }

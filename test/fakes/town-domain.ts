@@ -32,6 +32,7 @@ export interface FakeMergeRequest {
   detail: string | null;
   gates: { name: string; ok: boolean; exitCode: number | null; timedOut: boolean; output: string }[];
   diffStat: string;
+  conflicts: string[];
   approvedBy: string | null;
 }
 
@@ -101,6 +102,7 @@ export class FakeTownDomain {
       detail: null,
       gates: [],
       diffStat: "",
+      conflicts: [],
       approvedBy: null,
       ...over,
     };
@@ -133,6 +135,7 @@ export class FakeTownDomain {
         attempts: mr.attempts,
         gates: mr.gates,
         diffStat: mr.diffStat,
+        conflicts: mr.conflicts,
         ...(by ? { by } : {}),
       },
     });
