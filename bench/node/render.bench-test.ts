@@ -42,6 +42,7 @@ it("renders a 120x40 coloured snapshot", () => {
   const png = renderTerminalPng(screen, { title: "polecat-1 · gt-4k2m" });
   expect(png.length).toBeGreaterThan(1000);
   const snapshot_png_ms = timeMedian(10, () => renderTerminalPng(screen, { title: "polecat-1 · gt-4k2m" }));
-  const snapshot_ansi_ms = timeMedian(10, () => renderTerminalDiscord(screen));
-  console.log(`BENCH ${JSON.stringify({ snapshot_png_ms, snapshot_ansi_ms })}`);
+  // The Discord ```ansi block of the same screen (the container's own snapshot_ansi_ms is another figure).
+  const render_discord_ansi_ms = timeMedian(10, () => renderTerminalDiscord(screen));
+  console.log(`BENCH ${JSON.stringify({ snapshot_png_ms, render_discord_ansi_ms })}`);
 });
