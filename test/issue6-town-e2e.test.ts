@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
+import { FakeSlackApi } from "./fakes/slack-api";
+import { until } from "./fakes/slack-harness";
+import { blockActionBody, postSigned, slashCommandBody } from "./fakes/slack-sign";
+import { type ModelRouter, startModelRouter } from "./fakes/model-router";
+import { type LocalTown, startLocalTown } from "./harness/local-town";
+
+/**
+ * The approve merge policy end to end, through the running town (wrangler dev, the container
+ * control server, the bot: npm start's processes) with a fake Slack Web API: a real Claude Code
+ * polecat commits and calls gt_done; the refinery runs the gate and waits; the bead thread shows
+ * the approval card (diff summary, gates, Approve / Reject); a press by someone outside the
+ * rig's approver group is refused and nothing merges; a lead's press merges into origin's main.
+ */
+
+const SECRET = "e2e-issue6-secret";
+const TEAM = "TE6";
+const CH = "C0MQ";
+const TOWN = encodeURIComponent(`slack:${TEAM}`);
+let origin: TempOrigin;
+let model: ModelRouter;
+let slack: FakeSlackApi;
+let town: LocalTown;
+
+beforeAll(async () => {
+  origin = makeTempOrigin("mq");
+  slack = await new FakeSlackApi({ teamId: TEAM }).start();
+  slack.userGroups.set("S0LEADS", ["U0LEAD"]);
+  model = await startModelRouter([
+    {
+      name: "polecat",
+      match: /— Add a changelog/,
+      turns: [
+        { tools: [{ name: "bash", input: { command: "printf '# Changes\\n\\n- first entry\\n' > CHANGELOG.md && git add CHANGELOG.md && git commit -qm 'Add CHANGELOG.md'", description: "Commit" } }] },
+        { tools: [{ name: "gt_done", input: { summary: "Added CHANGELOG.md" } }] },
+        { text: "Done." },
+      ],
+    },
+  ]);
+  town = await startLocalTown({
+    env: {
+      ...origin.env,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_API_URL: slack.url,
+      ANTHROPIC_BASE_URL: model.url,
+      ANTHROPIC_API_KEY: "sk-ant-e2e-0123456789abcdefghijklmn",
+      GASTOWN_MODEL: "claude-sonnet-4-5",
+    },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await town?.stop();
+  await model?.close();
+  await slack?.stop();
+  origin?.cleanup();
+}, 60_000);
+
+const send = (body: string) => postSigned(`${town.botUrl}/slack/events`, SECRET, body);
+const shown = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
+const onMain = (file: string): boolean => {
+  try {
+    origin.git(origin.origin, "cat-file", "-e", `main:${file}`);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("the approve merge policy in the running town", () => {
+  it("shows the approval card, refuses a press from outside the approver group, and merges on a lead's press", async () => {
+    await send(slashCommandBody({ text: `rig add ${origin.origin} --name mq`, channelId: CH, teamId: TEAM }));
+    await until(() => slack.posts().some((m) => m.text.includes("Rig `mq`")), "rig bound", 30_000);
+    const patched = await town.api("PATCH", `/towns/${TOWN}/rigs/mq`, {
+      config: { mergePolicy: "approve", approvers: ["slack:group:S0LEADS"], qualityGates: [{ name: "readme", argv: ["test", "-f", "README.md"], timeoutSec: 60 }] },
+      actor: { kind: "user", id: "slack:user:U0ADMIN" },
+    });
+    expect(patched.status).toBe(200);
+
+    await send(slashCommandBody({ text: "sling Add a changelog", channelId: CH, teamId: TEAM }));
+    await until(() => slack.posts().some((m) => !m.threadTs && m.text.includes("Add a changelog")), "bead card", 60_000);
+    const card = slack.posts().find((m) => !m.threadTs && m.text.includes("Add a changelog"))!;
+
+    // The polecat finishes; the refinery gates the merge and waits for a person.
+    await until(() => slack.posts(card.ts).some((m) => m.text.includes("awaiting approval")), "approval card in the thread", 180_000);
+    const ask = slack.posts(card.ts).find((m) => m.text.includes("awaiting approval"))!;
+    expect(shown(ask)).toContain("CHANGELOG.md");
+    expect(shown(ask)).toContain("Gate readme");
+    expect(shown(ask)).toContain('"action_id":"mr_approve"');
+    expect(shown(ask)).toContain('"action_id":"mr_reject"');
+    const beadId = JSON.stringify(ask.blocks).match(/"action_id":"mr_approve"[^}]*"value":"([^"]+)"|"value":"([^"]+)"[^}]*"action_id":"mr_approve"/)?.slice(1).find(Boolean);
+    expect(beadId).toBeTruthy();
+    expect(onMain("CHANGELOG.md")).toBe(false);
+
+    // Bob is not in S0LEADS: refused privately; nothing merges.
+    await send(blockActionBody({ actionId: "mr_approve", value: beadId!, userId: "U0BOB", channelId: CH, messageTs: ask.ts, threadTs: card.ts, teamId: TEAM }));
+    await until(() => slack.messages.some((m) => m.ephemeral && m.user === "U0BOB" && m.text.includes("not allowed")), "refusal", 30_000);
+    const still = await town.api<{ mergeRequest: { state: string } }>("GET", `/towns/${TOWN}/merge-requests/${beadId}`);
+    expect(still.json.mergeRequest.state).toBe("awaiting_approval");
+    expect(onMain("CHANGELOG.md")).toBe(false);
+    expect(JSON.stringify(ask.blocks)).toContain("mr_approve");
+
+    // The lead is: the refinery merges and pushes; the cards say merged.
+    await send(blockActionBody({ actionId: "mr_approve", value: beadId!, userId: "U0LEAD", channelId: CH, messageTs: ask.ts, threadTs: card.ts, teamId: TEAM }));
+    await until(() => onMain("CHANGELOG.md"), "merged into origin's main", 120_000);
+    expect(origin.git(origin.origin, "show", "main:CHANGELOG.md")).toContain("first entry");
+    await until(() => /Merged/.test(JSON.stringify(slack.messages.find((m) => m.ts === card.ts)!.blocks)), "bead card shows merged", 60_000);
+    await until(() => /merged/i.test(shown(ask)) && !shown(ask).includes("mr_approve"), "approval card shows the outcome", 30_000);
+    const decision = slack.calls.filter((c) => c.method === "usergroups.list");
+    expect(decision.length).toBeGreaterThan(0);
+    expect(slack.posts().filter((m) => !m.threadTs && m.text.includes("Add a changelog"))).toHaveLength(1);
+    expect(model.problems).toEqual([]);
+  }, 400_000);
+});
