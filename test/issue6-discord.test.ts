@@ -2,7 +2,7 @@ import { ApplicationCommandOptionType as T } from "discord.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type DiscordHarness, startDiscordHarness } from "./fakes/discord-harness";
 import type { FakeMessage } from "./fakes/discord/fake-store";
-import type { FakeUser } from "./fakes/discord/payloads";
+import type { CommandOption, FakeUser } from "./fakes/discord/payloads";
 import { until } from "./fakes/slack-harness";
 
 /**
@@ -26,8 +26,8 @@ afterEach(async () => {
 const messagesIn = (channelId: string): FakeMessage[] => [...h.discord.store.messages.values()].filter((m) => m.channel_id === channelId && m.webhook === null);
 const ephemeral = (): FakeMessage[] => [...h.discord.store.messages.values()].filter((m) => m.webhook !== null && (m.flags & 64) === 64);
 const shown = (m: FakeMessage) => `${m.content}\n${JSON.stringify(m.embeds)}\n${JSON.stringify(m.components)}`;
-const sub = (name: string, options: unknown[] = []) => ({ name, type: T.Subcommand, options });
-const str = (name: string, value: string) => ({ name, type: T.String, value });
+const sub = (name: string, options: CommandOption[] = []): CommandOption => ({ name, type: T.Subcommand, options });
+const str = (name: string, value: string): CommandOption => ({ name, type: T.String, value });
 const settled = () => until(() => h.town.acks.includes(h.town.events.length), "every event projected");
 
 async function setup(): Promise<{ beadId: string; threadId: string }> {
@@ -80,7 +80,7 @@ describe("issue 6 on Discord", () => {
 
   it("oncall rotate and quiet hours from Discord's typed options reach the town", async () => {
     await setup();
-    const oncall = (verb: string, options: unknown[]) => h.discord.slashCommand({ user: ada, options: [{ name: "oncall", type: T.SubcommandGroup, options: [sub(verb, options)] }] });
+    const oncall = (verb: string, options: CommandOption[]) => h.discord.slashCommand({ user: ada, options: [{ name: "oncall", type: T.SubcommandGroup, options: [sub(verb, options)] }] });
     oncall("rotate", [str("severity", "critical"), str("starts", "now"), str("every", "12h"), str("shifts", `<@${ada.id}> | <@${bob.id}>`), str("rig", "app")]);
     oncall("quiet", [str("window", "23:00-06:30"), str("timezone", "America/New_York")]);
     await until(() => h.town.callsTo("POST", /^\/oncall$/).length === 1 && h.town.callsTo("PUT", /^\/oncall\/quiet-hours$/).length === 1, "both sent");

@@ -190,9 +190,25 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
   }
 }
 
-/** `escalate` keeps its body as typed after ` -- ` (line breaks and all), not as grammar words. */
+/**
+ * `escalate` keeps its body as typed after a bare ` -- ` (line breaks and all), not as grammar
+ * words. A `--` inside quotes belongs to the title.
+ */
 function splitBody(text: string): { head: string; body?: string } {
-  const m = /(^|\s)--(\s|$)/.exec(text);
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch === "\\") i++;
+    else if (quote) {
+      if (ch === quote || (quote === '"' && /[\u201c\u201d]/.test(ch)) || (quote === "'" && /[\u2018\u2019]/.test(ch))) quote = null;
+    } else if (/["'\u201c\u201d\u2018\u2019]/.test(ch)) quote = /[\u201c\u201d]/.test(ch) ? '"' : /[\u2018\u2019]/.test(ch) ? "'" : ch;
+    else if (ch === "-" && text[i + 1] === "-" && (i === 0 || /\s/.test(text[i - 1] as string)) && (i + 2 === text.length || /\s/.test(text[i + 2] as string))) {
+      const body = text.slice(i + 2).trim();
+      return { head: text.slice(0, i), ...(body ? { body } : {}) };
+    }
+  }
+  // An apostrophe (`don't`) opened a "quote" that never closed: split at the first bare `--`.
+  const m = quote ? /(^|\s)--(\s|$)/.exec(text) : null;
   if (!m) return { head: text };
   const body = text.slice(m.index + m[0].length).trim();
   return { head: text.slice(0, m.index), ...(body ? { body } : {}) };

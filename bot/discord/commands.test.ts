@@ -86,6 +86,23 @@ describe("commandText", () => {
     expect(parseCommand(commandText(convoy), "discord")).toMatchObject({ ok: true, command: { beads: ["gt-aaa1", "gt-bbb2"] } });
   });
 
+  it("every oncall subcommand's text parses with the grammar (set, rotate, quiet, show) and escalate carries its body", () => {
+    const group = (verb: string, options: ReceivedOption[]): ReceivedOption[] => [{ name: "oncall", type: T.SubcommandGroup, options: [sub(verb, options)] }];
+    const gt = commandDefinitions()[0] as unknown as Opt;
+    const verbs = (gt.options ?? []).find((o) => o.name === "oncall")?.options?.map((o) => o.name);
+    expect(verbs).toEqual(["set", "rotate", "quiet", "show"]);
+    const cases: [ReceivedOption[], string][] = [
+      [group("set", [str("severity", "low"), { name: "user", type: T.User, value: "5" }, str("rig", "api")]), "oncall_set"],
+      [group("rotate", [str("severity", "high"), str("starts", "now"), str("every", "weekly"), str("shifts", "<@1> | <@&2>")]), "oncall_rotate"],
+      [group("quiet", [str("window", "22:00-07:00"), str("timezone", "Europe/Berlin")]), "oncall_quiet"],
+      [group("quiet", [str("window", "off")]), "oncall_quiet_off"],
+      [group("show", []), "oncall_show"],
+    ];
+    for (const [opts, cmd] of cases) expect(parseCommand(commandText(opts), "discord")).toMatchObject({ ok: true, command: { cmd } });
+    const esc = commandText([sub("escalate", [str("severity", "high"), str("title", "prod -- down"), str("body", "see the dashboard")])]);
+    expect(parseCommand(esc, "discord")).toMatchObject({ ok: true, command: { title: "prod -- down", body: "see the dashboard" } });
+  });
+
   it("passes verbs without options through", () => {
     expect(commandText([sub("help")])).toBe("help");
     expect(commandText([sub("mq")])).toBe("mq");
