@@ -71,13 +71,16 @@ const onMain = (file: string): boolean => {
 
 describe("the approve merge policy in the running town", () => {
   it("shows the approval card, refuses a press from outside the approver group, and merges on a lead's press", async () => {
-    await send(slashCommandBody({ text: `rig add ${origin.origin} --name mq`, channelId: CH, teamId: TEAM }));
+    await send(slashCommandBody({ text: `rig add ${origin.origin} --name mq --merge approve --approvers <!subteam^S0LEADS|@leads>`, channelId: CH, teamId: TEAM }));
     await until(() => slack.posts().some((m) => m.text.includes("Rig `mq`")), "rig bound", 30_000);
-    const patched = await town.api("PATCH", `/towns/${TOWN}/rigs/mq`, {
-      config: { mergePolicy: "approve", approvers: ["slack:group:S0LEADS"], qualityGates: [{ name: "readme", argv: ["test", "-f", "README.md"], timeoutSec: 60 }] },
+    expect(slack.posts().find((m) => m.text.includes("Rig `mq`"))!.text).toContain("Merges wait for an Approve from `slack:group:S0LEADS`");
+    // Quality gates have no chat command: set through the Town API.
+    const patched = await town.api<{ rig: { config: { mergePolicy: string; approvers: string[] } } }>("PATCH", `/towns/${TOWN}/rigs/mq`, {
+      config: { qualityGates: [{ name: "readme", argv: ["test", "-f", "README.md"], timeoutSec: 60 }] },
       actor: { kind: "user", id: "slack:user:U0ADMIN" },
     });
     expect(patched.status).toBe(200);
+    expect(patched.json.rig.config).toMatchObject({ mergePolicy: "approve", approvers: ["slack:group:S0LEADS"] });
 
     await send(slashCommandBody({ text: "sling Add a changelog", channelId: CH, teamId: TEAM }));
     await until(() => slack.posts().some((m) => !m.threadTs && m.text.includes("Add a changelog")), "bead card", 60_000);

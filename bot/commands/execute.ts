@@ -24,9 +24,11 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
     case "help":
       return [priv(cmd.topic && USAGE[cmd.topic] ? `Usage: ${code(ctx.prefix + USAGE[cmd.topic])}` : helpText(ctx.prefix))];
     case "rig_add": {
-      const rig = await town.addRig({ name: cmd.name, gitUrl: cmd.gitUrl, defaultBranch: cmd.branch, actor });
+      const config = { ...(cmd.mergePolicy ? { mergePolicy: cmd.mergePolicy } : {}), ...(cmd.approvers ? { approvers: cmd.approvers } : {}) };
+      const rig = await town.addRig({ name: cmd.name, gitUrl: cmd.gitUrl, defaultBranch: cmd.branch, actor, ...(Object.keys(config).length > 0 ? { config } : {}) });
       await town.bindChannel(ctx.platform, ctx.channelId, rig.id);
-      return [pub(`Rig ${code(rig.name)} (${rig.gitUrl}, branch ${code(rig.defaultBranch)}) is bound to this channel. Sling work with ${code(`${ctx.prefix}sling <title>`)}.`)];
+      const merges = rig.config.mergePolicy === "approve" ? ` Merges wait for an Approve from ${rig.config.approvers.map((a) => code(a)).join(", ")}.` : "";
+      return [pub(`Rig ${code(rig.name)} (${rig.gitUrl}, branch ${code(rig.defaultBranch)}) is bound to this channel.${merges} Sling work with ${code(`${ctx.prefix}sling <title>`)}.`)];
     }
     case "rig_list": {
       const rigs = await town.listRigs();

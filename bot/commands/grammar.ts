@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Platform } from "../../core/chat";
-import { Priority, Severity, WorkBeadType } from "../../core/domain";
+import { Approver, MergePolicy, Priority, Severity, WorkBeadType } from "../../core/domain";
 import { BeadId, RigName } from "../../core/ids";
+import { mentionToTarget } from "./mentions";
 import { buildOncall, ONCALL_USAGE, OncallCommand } from "./oncall-grammar";
 import { tokenize } from "./tokenize";
 
@@ -18,7 +19,15 @@ const GitUrl = z.string().regex(/^(https?:\/\/|ssh:\/\/|git@|file:\/\/|\/)\S+$/,
 
 export const Command = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("help"), topic: z.string().optional() }),
-  z.object({ cmd: z.literal("rig_add"), gitUrl: GitUrl, name: RigName, branch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).default("main") }),
+  z.object({
+    cmd: z.literal("rig_add"),
+    gitUrl: GitUrl,
+    name: RigName,
+    branch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).default("main"),
+    mergePolicy: MergePolicy.optional(),
+    /** Who may press Approve / Reject: `channel`, users, Slack user groups, Discord roles. */
+    approvers: z.array(Approver).min(1).max(50).optional(),
+  }),
   z.object({ cmd: z.literal("rig_list") }),
   z.object({ cmd: z.literal("rig_remove"), name: RigName }),
   z.object({ cmd: z.literal("sling"), title: Title, priority: Priority.default("P2"), type: WorkBeadType.default("task"), rig: RigName.optional() }),
@@ -44,7 +53,7 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; usage: s
 /** One line of usage per command word. */
 export const USAGE: Record<string, string> = {
   help: "help [command]",
-  rig: "rig add <git-url> [--name NAME] [--branch main] | rig list | rig remove <name>",
+  rig: 'rig add <git-url> [--name NAME] [--branch main] [--merge auto|approve] [--approvers "<@who...>|channel"] | rig list | rig remove <name>',
   sling: "sling <title> [--priority P0..P4] [--type task|bug|feature|epic] [--rig NAME]",
   status: "status [bead]",
   peek: "peek <bead|agent>",
@@ -119,11 +128,24 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
     case "rig": {
       const w = splitFlags(rest.slice(1), new Set());
       if (lower === "add") {
-        const bad = unknownFlags(w, ["name", "branch"]);
+        const bad = unknownFlags(w, ["name", "branch", "merge", "approvers"]);
         if (bad) return bad;
         if (w.args.length !== 1) return "give exactly one git URL";
         const gitUrl = w.args[0] as string;
-        return { cmd: "rig_add", gitUrl, name: str(w.flags.get("name")) ?? rigNameFromUrl(gitUrl), branch: str(w.flags.get("branch")) };
+        const merge = str(w.flags.get("merge"))?.toLowerCase();
+        // `--approvers "<!subteam^S1|@leads> <@U2>"`: one quoted word holding mentions.
+        const approvers = str(w.flags.get("approvers"))
+          ?.split(/[\s,]+/)
+          .filter((a) => a !== "")
+          .map((a) => (a.toLowerCase() === "channel" ? "channel" : (mentionToTarget(platform, a) ?? a)));
+        return {
+          cmd: "rig_add",
+          gitUrl,
+          name: str(w.flags.get("name")) ?? rigNameFromUrl(gitUrl),
+          branch: str(w.flags.get("branch")),
+          ...(merge ? { mergePolicy: merge } : {}),
+          ...(approvers ? { approvers } : {}),
+        };
       }
       if (lower === "list" && rest.length === 1) return { cmd: "rig_list" };
       if (lower === "remove" && rest.length === 2) return { cmd: "rig_remove", name: rest[1] };

@@ -61,6 +61,19 @@ describe("oncall grammar", () => {
   });
 });
 
+describe("rig add with a merge policy", () => {
+  it("takes --merge and --approvers (mentions, groups, roles or channel)", () => {
+    expect(ok('rig add https://x.test/app.git --merge approve --approvers "<!subteam^S0LEADS|@leads> <@U7>"')).toMatchObject({
+      cmd: "rig_add",
+      mergePolicy: "approve",
+      approvers: ["slack:group:S0LEADS", "slack:user:U7"],
+    });
+    expect(ok("rig add https://x.test/app.git --approvers <@&42>", "discord")).toMatchObject({ approvers: ["discord:role:42"] });
+    expect(bad("rig add https://x.test/app.git --merge sometimes").error).toContain("mergePolicy");
+    expect(bad("rig add https://x.test/app.git --approvers bob").error).toContain("approvers");
+  });
+});
+
 describe("escalate and mq", () => {
   it("keeps an escalation's body as typed after --", () => {
     expect(ok("escalate critical db is down -- replica lag 20 min\nprimary at 100% cpu")).toEqual({

@@ -71,6 +71,8 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
           { name: "git-url", description: "Repository URL to clone", kind: "text", required: true },
           { name: "name", description: "Rig name (default: from the URL)", kind: "flag" },
           { name: "branch", description: "Target branch (default main)", kind: "flag" },
+          { name: "merge", description: "Merge policy (default auto)", kind: "flag", choices: ["auto", "approve"] },
+          { name: "approvers", description: "Who may approve merges: @roles, @people or channel", kind: "flag" },
         ],
       },
       { name: "list", description: "List the town's rigs", args: [] },
