@@ -127,10 +127,10 @@ export interface MayorTown {
 }
 
 /** Start the town with the scripted mayor on `api`, and bind rigs `app` and `api` to their channels with no polecats. */
-export async function startMayorTown(api: ModelApi): Promise<MayorTown> {
+export async function startMayorTown(api: ModelApi, scripts: RoutedScript[] = [MAYOR_SCRIPT]): Promise<MayorTown> {
   const origins: TempOrigin[] = [makeTempOrigin("app"), makeTempOrigin("api")];
   const slack = await new FakeSlackApi({ teamId: TEAM }).start();
-  const model = await startModelRouter([MAYOR_SCRIPT]);
+  const model = await startModelRouter(scripts);
   const capture = await startModelCapture(model.url);
   const modelEnv: Record<string, string> =
     api === "anthropic"

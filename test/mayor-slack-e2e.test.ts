@@ -106,6 +106,8 @@ describe.each<ModelApi>(["anthropic", "openai"])("the mayor in the running town 
     expect(JSON.parse(status ?? "{}")).toMatchObject({ closed: 1, total: 2 });
     expect(t.model.log.filter((l) => l.script === "mayor").map((l) => l.turn)).toEqual([0, 1, 2, 3, 4]);
     expect(t.model.problems).toEqual([]);
+    // The worker spoke the API shape under test.
+    expect(t.capture.calls.every((c) => c.path.endsWith(api === "anthropic" ? "/v1/messages" : "/v1/chat/completions"))).toBe(true);
 
     const answer = slack.posts(ASK)[1] as FakeMessage;
     expect(answer.text).toContain(`|${appBead.id}> is closed`);
