@@ -95,6 +95,19 @@ export function chatAdapterContract(name: string, make: () => Promise<ChatAdapte
     );
 
     it(
+      "links a thread with an https URL naming it, or says it has no links (null)",
+      withHarness(async (h) => {
+        const root = await h.adapter.post({ channelId: h.channelId }, { text: "linked card" });
+        const thread = await h.adapter.openThread(root, "gt-0002 linked");
+        const url = await h.adapter.threadUrl(thread);
+        if (url === null) return;
+        expect(url).toMatch(/^https:\/\/\S+$/);
+        expect(url).toContain(thread.threadId ?? root.messageId);
+        expect(await h.adapter.threadUrl(thread)).toBe(url);
+      }),
+    );
+
+    it(
       "uploads a PNG into a thread",
       withHarness(async (h) => {
         const root = await h.adapter.post({ channelId: h.channelId }, { text: "peek" });
