@@ -1,6 +1,6 @@
 import type { ChatButton, ChatCard, ChatMessage } from "../core/chat";
-import type { Bead, MergeState, Severity } from "../core/domain";
-import { beadCard as renderBeadCard, convoyCard as renderConvoyCard, escalationCard } from "../renderers/cards";
+import type { Bead, MergeState } from "../core/domain";
+import { beadCard as renderBeadCard, convoyCard as renderConvoyCard } from "../renderers/cards";
 import { MERGE_STATE_LABEL, MERGE_STATE_TONE } from "../renderers/tones";
 
 /**
@@ -31,24 +31,6 @@ export function threadName(bead: Pick<Bead, "id" | "title">): string {
   return `${bead.id} ${bead.title}`.slice(0, 100);
 }
 
-/**
- * An escalation ping with Ack / Resolve / Snooze buttons, mentioning the on-call targets
- * (`user:U1`, `group:S1`, `role:7`). The text says what it is about: it is the push
- * notification people see before they open the thread.
- */
-export function escalationMessage(e: { escalationId: string; severity: Severity; title: string; body: string; source: string; mentions: string[]; count?: number }): ChatMessage {
-  const again = e.count ? ` (re-escalated ×${e.count})` : "";
-  const card = escalationCard({
-    escalationId: e.escalationId,
-    severity: e.severity,
-    title: e.title,
-    body: e.body,
-    source: e.source,
-    targets: e.mentions,
-    ...(e.count ? { reescalations: e.count } : {}),
-  });
-  return { ...card, text: `Escalation ${e.severity.toUpperCase()}${again}: ${e.title}` };
-}
 
 /** What the merge thread message shows of a merge request event. */
 export interface MergeFacts {

@@ -169,8 +169,10 @@ export const OncallSetRequest = z
   })
   .refine((r) => r.targets.length > 0 || r.rotation !== undefined, { message: "give targets, a rotation, or both", path: ["targets"] });
 
-const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a local time HH:MM (00:00-23:59)");
-const TimeZone = z
+/** A local time of day, `HH:MM`. */
+export const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a local time HH:MM (00:00-23:59)");
+/** An IANA time zone name that Intl knows. */
+export const TimeZone = z
   .string()
   .min(1)
   .max(100)

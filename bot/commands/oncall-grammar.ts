@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Platform } from "../../core/chat";
 import { Severity } from "../../core/domain";
 import { RigName } from "../../core/ids";
+import { LocalTime, TimeZone } from "../../core/town-api";
 import { mentionToTarget } from "./mentions";
 
 /**
@@ -24,15 +25,6 @@ export const OncallTargetWord = z.union([
   z.string().regex(/^(slack|discord|console):(user|group|role|channel):[A-Za-z0-9._-]{1,100}$/, "mention a user or group (or write channel)"),
 ]);
 const Targets = z.array(OncallTargetWord).min(1).max(20);
-const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a local time HH:MM (00:00-23:59)");
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, "an IANA time zone such as Europe/Berlin");
 
 export const OncallCommand = z.discriminatedUnion("cmd", [
   z.object({ cmd: z.literal("oncall_set"), severity: Severity, targets: Targets, rig: RigName.optional() }),
