@@ -12,6 +12,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { PassThrough } from "node:stream";
 import WebSocket from "ws";
 import { makeTempOrigin } from "../container/git/test-repos";
@@ -192,7 +193,7 @@ function threadPicture(text: string, bead: string): Uint8Array {
   const blocks: string[][] = [];
   for (const line of text.split("\n")) {
     if (line.startsWith("[#")) blocks.push([line]);
-    else if (line.startsWith("\x1b[36m> ")) blocks.push([line.replace(/\x1b\[[0-9;]*m/g, "")]);
+    else if (line.startsWith("\x1b[36m> ")) blocks.push([stripVTControlCharacters(line)]);
     else blocks.at(-1)?.push(line);
   }
   const mine = blocks.filter((b) => (b[0]?.includes(`> ${bead}]`) || b[0]?.includes(`] gastown`) && b.join("\n").includes(bead)) && !b[0]?.includes("Terminal of"));

@@ -17,7 +17,7 @@ export class TownContainer extends Container<Env> {
   override sleepAfter = "15m";
   private readonly log = createLogger({ scope: "town-container" });
 
-  constructor(ctx: DurableObjectState<{}>, env: Env) {
+  constructor(ctx: ConstructorParameters<typeof Container<Env>>[0], env: Env) {
     super(ctx, env);
     // The control server listens on all interfaces inside the container; secrets and model
     // settings reach it as env vars, never baked into the image.
