@@ -17,13 +17,17 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "workers", include: ["worker/**/*.test.ts", "db/**/*.test.ts"], globalSetup: ["test/global-model-control.ts"] },
+        test: { name: "workers", include: ["worker/**/*.test.ts", "db/**/*.test.ts"], globalSetup: ["test/global-model-control.ts"], testTimeout: 60_000 },
       },
       {
         plugins: [sqlText],
         test: {
           name: "node",
           environment: "node",
+          // Guards against hangs, not speed checks: these tests run real processes, PTYs and
+          // servers on a shared 2-core machine, where 5 s is sometimes not enough.
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
           include: ["core/**/*.test.ts", "container/**/*.test.ts", "bot/**/*.test.ts", "renderers/**/*.test.ts", "prompts/**/*.test.ts", "test/**/*.test.ts"],
         },
       },
