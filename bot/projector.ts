@@ -7,6 +7,7 @@ import { BeadLinker } from "./bead-links";
 import { type BeadCardExtras, beadCard, snapshotMessage, threadName } from "./cards";
 import type { EventOutcome } from "./event-stream";
 import { projectConvoy } from "./project/convoys";
+import { projectDispatchFailed } from "./project/problems";
 import { projectEscalationState, projectHeld, projectPing } from "./project/escalations";
 import type { ProjectionKit } from "./project/kit";
 import { projectMerge } from "./project/merges";
@@ -105,6 +106,8 @@ export class Projector {
         return projectConvoy(this.kit, event);
       case "mayor_reply":
         return this.mayorReply(event);
+      case "dispatch_failed":
+        return projectDispatchFailed(this.kit, event);
       default:
         return;
     }

@@ -144,6 +144,21 @@ describe("Slack bot against the fake Slack Web API and a fake town", () => {
     expect(h.slack.posts().filter((m) => m.text.includes("rate limited"))).toHaveLength(1);
   });
 
+  it("tells the bead thread when its agent could not be started, in one message edited per retry", async () => {
+    await addRig(h);
+    const { beadId, ts } = await sling(h, "cannot start");
+    const fail = (attempt: number) =>
+      h.town.emit({ type: "dispatch_failed", beadId, rigId: "rig-app", data: { agentId: "polecat-app-1", error: "no model configured for claude agents", attempt } });
+    fail(1);
+    await until(() => h.slack.posts(ts).some((m) => m.text.includes("Could not start")), "failure posted in the thread");
+    fail(2);
+    await until(() => h.slack.posts(ts).some((m) => m.text.includes("attempt 2")), "the same message edited");
+    const notes = h.slack.posts(ts).filter((m) => m.text.includes("Could not start"));
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.text).toContain("no model configured for claude agents");
+    expect(notes[0]!.edits).toBeGreaterThanOrEqual(1);
+  });
+
   it("pings on-call for an escalation in the bead thread, and the Ack button acks it", async () => {
     await addRig(h);
     const { beadId, ts } = await sling(h, "stuck bead");

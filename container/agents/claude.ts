@@ -1,5 +1,6 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { GastownError } from "../../core/errors";
 import type { Launch } from "../ports";
 import type { AdapterContext, AgentAdapter } from "./adapter";
 import { baseEnv, gtEnv, keyTail, promptArg, secretNames, writePrivate } from "./common";
@@ -19,6 +20,11 @@ export class ClaudeAdapter implements AgentAdapter {
     await mkdir(home, { recursive: true });
     const files: string[] = [];
     const key = cfg.model.anthropicApiKey;
+    // Without a key Claude Code sits at "Not logged in" forever: refuse to start instead, so
+    // the town shows a dispatch failure that says what to configure.
+    if (!key) {
+      throw new GastownError("unavailable", "no model configured for claude agents: give the container ANTHROPIC_API_KEY (and ANTHROPIC_BASE_URL for a non-Anthropic endpoint)");
+    }
 
     // Without these the TUI stops on first-run screens: onboarding, folder trust, the
     // bypass-permissions warning, and "use this API key?" (approved by the key's tail).
@@ -27,7 +33,7 @@ export class ClaudeAdapter implements AgentAdapter {
       bypassPermissionsModeAccepted: true,
       autoUpdates: false,
       numStartups: 1,
-      customApiKeyResponses: { approved: key ? [keyTail(key)] : [], rejected: [] },
+      customApiKeyResponses: { approved: [keyTail(key)], rejected: [] },
       projects: {
         [ws.cwd]: { hasTrustDialogAccepted: true, hasCompletedProjectOnboarding: true, projectOnboardingSeenCount: 1, allowedTools: [] },
       },
@@ -51,7 +57,7 @@ export class ClaudeAdapter implements AgentAdapter {
       DISABLE_ERROR_REPORTING: "1",
     };
     if (cfg.model.anthropicBaseUrl) env.ANTHROPIC_BASE_URL = cfg.model.anthropicBaseUrl;
-    if (key) env.ANTHROPIC_API_KEY = key;
+    env.ANTHROPIC_API_KEY = key;
     const model = cfg.model.model;
     if (model) {
       // Side requests (titles, summaries) use the "small fast" model: keep them on the same one.

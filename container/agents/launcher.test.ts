@@ -109,8 +109,10 @@ describe("Claude Code adapter", () => {
   it("takes settings only from its config, not from the container's env", async () => {
     process.env.ANTHROPIC_API_KEY = "leaked-from-process-env";
     try {
-      const launch = await new CliAgentLauncher(config({ model: {} })).build(request(), ws);
-      expect(launch.env.ANTHROPIC_API_KEY).toBeUndefined();
+      // No key in its config: it refuses (with what to set) rather than use the process env.
+      await expect(new CliAgentLauncher(config({ model: {} })).build(request(), ws)).rejects.toThrow(/no model configured for claude agents.*ANTHROPIC_API_KEY/);
+      const launch = await new CliAgentLauncher(config({ model: { anthropicApiKey: KEY } })).build(request(), ws);
+      expect(launch.env.ANTHROPIC_API_KEY).toBe(KEY);
       expect(launch.argv).not.toContain("--model");
     } finally {
       delete process.env.ANTHROPIC_API_KEY;
