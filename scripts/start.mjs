@@ -7,8 +7,14 @@ import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 const env = { ...process.env };
+// The project's own tools first (wrangler, tsx, and the Node 24 that wrangler needs), also
+// when this script is run directly rather than through `npm start`.
+const bin = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "node_modules", ".bin");
+env.PATH = `${bin}${path.delimiter}${env.PATH ?? ""}`;
 // A .env file is read (values already in the environment win).
 if (existsSync(".env")) {
   for (const line of readFileSync(".env", "utf8").split(/\r?\n/)) {
@@ -59,6 +65,10 @@ let stopping = false;
 function run(part, cmd, args, opts = {}) {
   const child = spawn(cmd, args, { env, stdio: opts.stdio ?? ["ignore", "pipe", "pipe"] });
   children.push(child);
+  child.on("error", (e) => {
+    status(part, `could not start ${cmd}: ${e.message}${e.code === "ENOENT" ? " (run `npm install` first)" : ""}`);
+    shutdown(1);
+  });
   const onLine = opts.onLine ?? (() => {});
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
