@@ -143,7 +143,7 @@ export class FakeSlackApi {
   }
 
   /** Resolves once `pred` holds (checked after every call); rejects after `timeoutMs`. */
-  async waitFor(pred: () => boolean, what = "condition", timeoutMs = 10_000): Promise<void> {
+  async waitFor(pred: () => boolean, what = "condition", timeoutMs = 30_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!pred()) {
       if (Date.now() > deadline) throw new Error(`fake slack: timed out waiting for ${what}`);

@@ -79,7 +79,7 @@ export async function startSlackHarness(opts: { logger?: Logger; snapshotPng?: (
 }
 
 /** Wait until `pred` holds, polling; throws with `what` after `timeoutMs`. */
-export async function until(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function until(pred: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!pred()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -91,7 +91,7 @@ export class FakeStore {
   }
 
   /** Resolves once `pred` holds for the log (checked now and after every new record). */
-  until<T>(pred: () => T | undefined | false, timeoutMs = 10_000, what = "condition"): Promise<T> {
+  until<T>(pred: () => T | undefined | false, timeoutMs = 30_000, what = "condition"): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const check = () => {
         const v = pred();
