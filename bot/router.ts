@@ -129,10 +129,17 @@ export class Router {
       await respond.private({ text: `Sent to the agent on \`${bead}\` as mail.` });
       return;
     }
-    // Elsewhere only mentions and DMs are for us; other chatter is none of our business.
-    if (!event.mentioned && !event.dm) return;
+    // Elsewhere only mentions, DMs and replies in a mayor conversation's thread are for us;
+    // other chatter is none of our business.
+    if (!event.mentioned && !event.dm && !(await this.inMayorThread(event))) return;
     if (!(await this.fresh(event))) return;
     await this.mayor(event, event.text, respond);
+  }
+
+  private async inMayorThread(event: Extract<Inbound, { kind: "message" }>): Promise<boolean> {
+    const threadId = event.target.threadId;
+    if (!threadId) return false;
+    return (await this.deps.town.mayorConversation(event.platform, event.target.channelId, threadId)) !== null;
   }
 
   /**

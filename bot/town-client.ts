@@ -313,6 +313,18 @@ export class TownClient {
   }
 
   /** Hand a message to the mayor; null when the town has no mayor route yet (404). */
+  /** The mayor conversation living in this thread, if any (null also when the town has no mayor route). */
+  async mayorConversation(platform: Platform, channelId: string, threadId: string): Promise<{ id: string } | null> {
+    try {
+      const q = new URLSearchParams({ platform, channelId, threadId });
+      const r = await this.call("GET", `/mayor/conversations?${q}`, z.object({ conversation: z.object({ id: z.string() }).loose().nullable() }));
+      return r.conversation;
+    } catch (e) {
+      if (e instanceof GastownError && e.code === "not_found") return null;
+      throw e;
+    }
+  }
+
   async mayor(msg: MayorMessage): Promise<{ conversationId: string } | null> {
     try {
       return await this.call("POST", "/mayor", z.object({ conversationId: z.string() }).loose(), msg);

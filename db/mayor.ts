@@ -41,6 +41,20 @@ const ConversationKey = z.object({
   userId: z.string().min(1).max(200),
 });
 
+/** Where a conversation lives: one chat thread. */
+export const ConversationThread = ConversationKey.omit({ userId: true });
+
+/** The conversation bound to this chat thread, if there is one. */
+export function findConversation(db: TownDb, thread: { platform: ChatPlatform; channelId: string; threadId: string }): MayorConversation | null {
+  const k = parseInput(ConversationThread, thread, "conversation thread");
+  const row = db
+    .select()
+    .from(mayorConversations)
+    .where(and(eq(mayorConversations.platform, k.platform), eq(mayorConversations.channelId, k.channelId), eq(mayorConversations.threadId, k.threadId)))
+    .get();
+  return row ? MayorConversation.parse(row) : null;
+}
+
 /** The conversation bound to this chat thread, created on first use. */
 export function getOrCreateConversation(
   db: TownDb,
@@ -49,12 +63,8 @@ export function getOrCreateConversation(
 ): MayorConversation {
   const k = parseInput(ConversationKey, key, "conversation");
   return inTransaction(db, () => {
-    const existing = db
-      .select()
-      .from(mayorConversations)
-      .where(and(eq(mayorConversations.platform, k.platform), eq(mayorConversations.channelId, k.channelId), eq(mayorConversations.threadId, k.threadId)))
-      .get();
-    if (existing) return MayorConversation.parse(existing);
+    const existing = findConversation(db, k);
+    if (existing) return existing;
     const row = db
       .insert(mayorConversations)
       .values({ id: `mc-${randomBase36(10)}`, ...k, summary: "", createdAt: now, updatedAt: now })

@@ -45,18 +45,27 @@ describe("mayor conversations on Slack", () => {
       { channelId: "C0GEN", threadId: "1800000000.000300", text: "how is it going?" },
     ]);
 
+    // A plain reply (no mention) in the mayor's thread continues the conversation too;
+    // plain chatter in a thread the mayor is not in stays ignored.
+    await h.send(eventBody({ type: "message", channel: "C0GEN", user: "U0BOB", text: "and the changelog?", ts: "1800000000.000500", thread_ts: "1800000000.000300" }, "EvM3"));
+    await until(() => mayor().length === 5, "plain follow-up handed to the mayor");
+    expect(mayor()[4]).toMatchObject({ channelId: "C0GEN", threadId: "1800000000.000300", text: "and the changelog?" });
+    await h.send(eventBody({ type: "message", channel: "C0GEN", user: "U0BOB", text: "lunch?", ts: "1800000000.000700", thread_ts: "1800000000.000600" }, "EvM4"));
+    await until(() => h.town.callsTo("GET", /^\/mayor\/conversations\?.*1800000000\.000600/).length === 1, "thread looked up");
+    expect(mayor()).toHaveLength(5);
+
     // `/gt mayor` in a channel: a root message holds the thread.
     await h.send(slashCommandBody({ text: "mayor bump the SDK", channelId: "C0GEN", userName: "carol" }));
-    await until(() => mayor().length === 5, "/gt mayor handed to the mayor");
+    await until(() => mayor().length === 6, "/gt mayor handed to the mayor");
     const root = h.slack.posts().find((m) => m.text.includes("carol asked the mayor: bump the SDK"))!;
     expect(root.threadTs).toBeUndefined();
-    expect(mayor()[4]).toMatchObject({ channelId: "C0GEN", threadId: root.ts, text: "bump the SDK" });
+    expect(mayor()[5]).toMatchObject({ channelId: "C0GEN", threadId: root.ts, text: "bump the SDK" });
 
     // Each turn is one message in its thread: posted showing the working state, edited to the answer.
-    await until(() => h.town.acks.length >= 15, "all mayor replies projected");
+    await until(() => h.town.acks.length >= 18, "all mayor replies projected");
     for (const thread of ["1800000000.000100", "1800000000.000300", root.ts]) {
       const replies = h.slack.posts(thread).filter((m) => m.text.includes("beads are open") || m.text.includes("looking at the town"));
-      expect(replies.length).toBe(thread === root.ts ? 1 : 2);
+      expect(replies.length).toBe(thread === root.ts ? 1 : thread === "1800000000.000300" ? 3 : 2);
       for (const r of replies) {
         expect(r.text).toBe("Two beads are open. Both are on track.");
         expect(r.edits).toBeGreaterThanOrEqual(1);

@@ -47,6 +47,8 @@ export class FakeTownApi {
   /** When set, POST /mayor answers with this conversation; else 404 (no mayor yet). */
   mayorEnabled = false;
   private mayorTurns = 0;
+  /** Threads that hold a mayor conversation (`platform|channel|thread`). */
+  private readonly mayorThreads = new Set<string>();
   /** Answers 404 on POST /notifications/failed when false. */
   notificationRoute = true;
   readonly failures: unknown[] = [];
@@ -284,10 +286,16 @@ export class FakeTownApi {
       this.mail.push(SendMailRequest.parse(body));
       return [201, { ok: true }];
     }
+    if (method === "GET" && path === "/mayor/conversations") {
+      if (!this.mayorEnabled) return [404, { error: { code: "not_found", message: "no mayor" } }];
+      const known = this.mayorThreads.has(`${q.get("platform")}|${q.get("channelId")}|${q.get("threadId")}`);
+      return [200, { conversation: known ? { id: "conv-1" } : null }];
+    }
     if (method === "POST" && path === "/mayor") {
       const r = Mayor.parse(body);
       if (!this.mayorEnabled) return [404, { error: { code: "not_found", message: "no mayor" } }];
       this.mayorTurns += 1;
+      this.mayorThreads.add(`${r.platform}|${r.channelId}|${r.threadId}`);
       const base = { conversationId: "conv-1", turnId: `turn-${this.mayorTurns}`, platform: r.platform, channelId: r.channelId, threadId: r.threadId };
       this.emit({ type: "mayor_reply", data: { ...base, text: "", working: "looking at the town…", done: false } });
       this.emit({ type: "mayor_reply", data: { ...base, text: "Two beads are open.", working: null, done: false } });

@@ -173,6 +173,14 @@ describe("the mayor when things go wrong", () => {
       if (!text) await new Promise((r) => setTimeout(r, 10));
     }
     expect(text).toBe(NO_MODEL_REPLY);
+
+    // The thread is now a mayor conversation: the bot can route plain replies there.
+    const lookup = (q: string) => SELF.fetch(`http://town/towns/${encodeURIComponent(town)}/mayor/conversations?${q}`, { headers: { authorization: "Bearer test-bot-token" } });
+    const found = await lookup(new URLSearchParams({ platform: "slack", channelId: thread.channelId, threadId: thread.threadId }).toString());
+    expect(await found.json()).toEqual({ conversation: expect.objectContaining({ id: conversationId }) });
+    const other = await lookup(new URLSearchParams({ platform: "slack", channelId: thread.channelId, threadId: "1.2" }).toString());
+    expect(await other.json()).toEqual({ conversation: null });
+    expect((await lookup("platform=irc&channelId=x&threadId=y")).status).toBe(400);
     expect(text).toMatch(/ANTHROPIC_API_KEY/);
     expect(text).toMatch(/\/gt sling/);
   });

@@ -7,6 +7,7 @@ import { controlOps } from "./control-ops";
 import { convoyOps } from "./convoy-ops";
 import { escalationOps } from "./escalation-ops";
 import { mailOps } from "./mail-ops";
+import { mayorOps } from "./mayor-ops";
 import { mergeOps } from "./merge-ops";
 import { rigOps } from "./rig-ops";
 import { workOps } from "./work-ops";
@@ -27,6 +28,7 @@ export const townOps = {
   ...chatOps,
   ...controlOps,
   ...agentOps,
+  ...mayorOps,
 };
 
 export type TownOps = typeof townOps;
