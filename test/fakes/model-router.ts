@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { matchTool, type ScriptTurn } from "./model-server";
 import { anthropicStream, openaiStream, type Reply } from "./model-server-wire";
+import { isWaitTurn, MAX_WAITS, waitReply } from "./model-wait";
 
 /**
  * A scripted model server for many conversations at once (the mayor and several polecats in
@@ -30,7 +31,7 @@ export interface ModelRouter {
 
 const BEAD_ID = /(?<![\w-])[a-z][a-z0-9]{0,7}-[0-9a-z]{3,12}(?![\w-])/g;
 
-type Msg = { role?: string; content?: unknown };
+type Msg = { role?: string; content?: unknown; tool_calls?: unknown };
 
 function textOf(content: unknown): string {
   if (typeof content === "string") return content;
@@ -79,11 +80,24 @@ export async function startModelRouter(scripts: RoutedScript[], opts: { sideText
       problems.push(`no script matches a conversation opening with: ${firstUser.slice(0, 120)}`);
       return { text: opts.doneText ?? "Done.", tools: [] };
     }
-    // Turns already played = assistant messages in this conversation after its last user text.
-    const turn = messages.filter((m) => m.role === "assistant").length;
-    log.push({ script: script.name, turn });
+    // Turns already played = assistant messages of this conversation, waits not counted.
+    const assistant = messages.filter((m) => m.role === "assistant");
+    const waited = assistant.filter((m) => isWaitTurn(m as { content?: unknown; tool_calls?: unknown })).length;
+    const turn = assistant.length - waited;
     const planned = script.turns[turn];
-    if (!planned) return { text: opts.doneText ?? "Done.", tools: [] };
+    if (!planned) {
+      log.push({ script: script.name, turn });
+      return { text: opts.doneText ?? "Done.", tools: [] };
+    }
+    // A scripted tool the agent does not advertise yet (its MCP server still starting): wait.
+    if ((planned.tools ?? []).some((c) => matchTool(c.name, advertised) === null) && waited < MAX_WAITS) {
+      const wait = waitReply(advertised, waited);
+      if (wait) {
+        log.push({ script: `${script.name}:wait`, turn: null });
+        return wait;
+      }
+    }
+    log.push({ script: script.name, turn });
     const own = ids([firstUser])[0] ?? "";
     const seen = ids(toolResults(messages));
     const fill = (s: string) => s.replaceAll("{{bead}}", own).replace(/\$BEAD(\d+)/g, (w, n: string) => seen[Number(n)] ?? w);

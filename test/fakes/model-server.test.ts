@@ -55,9 +55,20 @@ describe("scripted model server, Anthropic Messages", () => {
     expect(server.requests[0]).toMatchObject({ api: "anthropic", turn: null, tools: [] });
   });
 
-  it("logs a scripted tool that the client did not advertise", async () => {
+  it("waits through the shell tool while a scripted tool is not advertised yet, then plays it", async () => {
     server = await startModelServer({ script: [{ tools: [{ name: "gt_done", input: { summary: "x" } }] }] });
-    await (await post("/v1/messages", { model: "m", tools: [{ name: "Bash" }], messages: [] })).json();
+    const early = (await (await post("/v1/messages", { model: "m", tools: [{ name: "Bash" }], messages: [] })).json()) as { content: { type: string; id: string; name: string; input: { command: string } }[] };
+    expect(early.content[0]).toMatchObject({ type: "tool_use", name: "Bash", input: { command: "sleep 1" } });
+    expect(early.content[0]?.id).toMatch(/^wait_/);
+    expect(server.consumed()).toBe(0);
+    const ready = (await (await post("/v1/messages", { model: "m", tools: [{ name: "Bash" }, { name: "mcp__gt__gt_done" }], messages: [] })).json()) as { content: { name: string }[] };
+    expect(ready.content[0]).toMatchObject({ name: "mcp__gt__gt_done" });
+    expect(server.problems).toEqual([]);
+  });
+
+  it("logs a scripted tool that a client without a shell tool did not advertise", async () => {
+    server = await startModelServer({ script: [{ tools: [{ name: "gt_done", input: { summary: "x" } }] }] });
+    await (await post("/v1/messages", { model: "m", tools: [{ name: "Read" }], messages: [] })).json();
     expect(server.problems[0]).toMatch(/no advertised tool matches "gt_done"/);
   });
 });

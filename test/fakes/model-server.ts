@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { anthropicMessage, anthropicStream, openaiCompletion, openaiStream, type Reply } from "./model-server-wire";
+import { MAX_WAITS, waitReply } from "./model-wait";
 
 /**
  * A scripted model server speaking the Anthropic Messages API (`POST /v1/messages`) and
@@ -67,6 +68,7 @@ const MAX_BODY = 20 * 1024 * 1024;
 export async function startModelServer(opts: ModelServerOptions): Promise<ModelServer> {
   let script = [...opts.script];
   let next = 0;
+  let waits = 0;
   const requests: LoggedRequest[] = [];
   const problems: string[] = [];
   const model = opts.model ?? "scripted-model";
@@ -77,6 +79,15 @@ export async function startModelServer(opts: ModelServerOptions): Promise<ModelS
     if (!turn) {
       problems.push(`script exhausted at request ${requests.length + 1}`);
       return { reply: { text: opts.doneText ?? "Done.", tools: [] }, turn: null };
+    }
+    // A scripted tool the agent does not advertise yet (its MCP server still starting): wait.
+    const missing = (turn.tools ?? []).filter((c) => matchTool(c.name, advertised) === null);
+    if (missing.length > 0 && waits < MAX_WAITS) {
+      const wait = waitReply(advertised, waits);
+      if (wait) {
+        waits++;
+        return { reply: wait, turn: null };
+      }
     }
     const index = next++;
     const tools: Reply["tools"] = [];
