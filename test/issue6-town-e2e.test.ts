@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
 import { FakeSlackApi } from "./fakes/slack-api";
 import { until } from "./fakes/slack-harness";
@@ -71,6 +71,8 @@ const onMain = (file: string): boolean => {
 
 describe("the approve merge policy in the running town", () => {
   it("shows the approval card, refuses a press from outside the approver group, and merges on a lead's press", async () => {
+    // On failure, say what the town and the scripted model saw (the reason is usually there).
+    onTestFailed(() => console.error(`--- local town output ---\n${town.output().slice(-6000)}\n--- model problems: ${JSON.stringify(model.problems)}`));
     await send(slashCommandBody({ text: `rig add ${origin.origin} --name mq --merge approve --approvers <!subteam^S0LEADS|@leads>`, channelId: CH, teamId: TEAM }));
     await until(() => slack.posts().some((m) => m.text.includes("Rig `mq`")), "rig bound", 30_000);
     expect(slack.posts().find((m) => m.text.includes("Rig `mq`"))!.text).toContain("Merges wait for an Approve from `slack:group:S0LEADS`");

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Bead } from "../core/domain";
 import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
 import { FakeSlackApi } from "./fakes/slack-api";
@@ -63,6 +63,8 @@ const TOWN = encodeURIComponent("slack:TE2E");
 
 describe("the running town with Slack", () => {
   it("handles rig add, sling, a thread reply and an escalation's Ack button end to end", async () => {
+    // On failure, say what the town and the scripted model saw (the reason is usually there).
+    onTestFailed(() => console.error(`--- local town output ---\n${town.output().slice(-6000)}\n--- model problems: ${JSON.stringify(model.problems)}`));
     // A forged request changes nothing.
     const forged = await postSigned(`${town.botUrl}/slack/events`, "wrong-secret", slashCommandBody({ text: "rig add x", channelId: CH, teamId: "TE2E" }));
     expect(forged.status).toBe(401);

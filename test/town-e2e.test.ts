@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Bead } from "../core/domain";
 import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
 import { type ModelServer, startModelServer } from "./fakes/model-server";
@@ -51,6 +51,8 @@ async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 1
 
 describe("the local town, end to end", () => {
   it("slings a bead that a real Claude Code polecat finishes and the refinery merges", async () => {
+    // On failure, say what the town and the scripted model saw (the reason is usually there).
+    onTestFailed(() => console.error(`--- local town output ---\n${town.output().slice(-6000)}\n--- model problems: ${JSON.stringify(model.problems)}`));
     const rig = await town.api("POST", `/towns/${TOWN}/rigs`, { name: "app", gitUrl: origin.origin, config: { agent: "claude", maxPolecats: 1 }, actor });
     expect(rig.status).toBe(201);
     const sling = await town.api<{ bead: Bead }>("POST", `/towns/${TOWN}/sling`, { rig: "app", title: "Add hello.txt", actor });
