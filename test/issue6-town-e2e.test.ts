@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
-import { FakeSlackApi } from "./fakes/slack-api";
+import type { TempOrigin } from "../container/git/test-repos";
+import type { FakeSlackApi } from "./fakes/slack-api";
 import { until } from "./fakes/slack-harness";
-import { blockActionBody, postSigned, slashCommandBody } from "./fakes/slack-sign";
-import { type ModelRouter, startModelRouter } from "./fakes/model-router";
-import { type LocalTown, startLocalTown } from "./harness/local-town";
+import { blockActionBody, slashCommandBody } from "./fakes/slack-sign";
+import type { ModelRouter } from "./fakes/model-router";
+import type { LocalTown } from "./harness/local-town";
+import { type SlackTown, startSlackTown } from "./harness/slack-town";
 
 /**
  * The approve merge policy end to end, through the running town (wrangler dev, the container
@@ -18,47 +19,38 @@ const SECRET = "e2e-issue6-secret";
 const TEAM = "TE6";
 const CH = "C0MQ";
 const TOWN = encodeURIComponent(`slack:${TEAM}`);
+let t: SlackTown;
 let origin: TempOrigin;
 let model: ModelRouter;
 let slack: FakeSlackApi;
 let town: LocalTown;
+let send: SlackTown["send"];
 
 beforeAll(async () => {
-  origin = makeTempOrigin("mq");
-  slack = await new FakeSlackApi({ teamId: TEAM }).start();
-  slack.userGroups.set("S0LEADS", ["U0LEAD"]);
-  model = await startModelRouter([
-    {
-      name: "polecat",
-      match: /— Add a changelog/,
-      turns: [
-        { tools: [{ name: "bash", input: { command: "printf '# Changes\\n\\n- first entry\\n' > CHANGELOG.md && git add CHANGELOG.md && git commit -qm 'Add CHANGELOG.md'", description: "Commit" } }] },
-        { tools: [{ name: "gt_done", input: { summary: "Added CHANGELOG.md" } }] },
-        { text: "Done." },
-      ],
-    },
-  ]);
-  town = await startLocalTown({
-    env: {
-      ...origin.env,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: "sk-ant-e2e-0123456789abcdefghijklmn",
-      GASTOWN_MODEL: "claude-sonnet-4-5",
-    },
+  t = await startSlackTown({
+    rig: "mq",
+    teamId: TEAM,
+    secret: SECRET,
+    prepare: (s) => s.userGroups.set("S0LEADS", ["U0LEAD"]),
+    scripts: [
+      {
+        name: "polecat",
+        match: /— Add a changelog/,
+        turns: [
+          { tools: [{ name: "bash", input: { command: "printf '# Changes\\n\\n- first entry\\n' > CHANGELOG.md && git add CHANGELOG.md && git commit -qm 'Add CHANGELOG.md'", description: "Commit" } }] },
+          { tools: [{ name: "gt_done", input: { summary: "Added CHANGELOG.md" } }] },
+          { text: "Done." },
+        ],
+      },
+    ],
   });
+  ({ origin, model, slack, town, send } = t);
 }, 180_000);
 
 afterAll(async () => {
-  await town?.stop();
-  await model?.close();
-  await slack?.stop();
-  origin?.cleanup();
+  await t?.stop();
 }, 60_000);
 
-const send = (body: string) => postSigned(`${town.botUrl}/slack/events`, SECRET, body);
 const shown = (m: { text: string; blocks: unknown[] }) => `${m.text}\n${JSON.stringify(m.blocks)}`;
 const onMain = (file: string): boolean => {
   try {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
 import type { Bead } from "../core/domain";
-import { makeTempOrigin, type TempOrigin } from "../container/git/test-repos";
-import { FakeSlackApi } from "./fakes/slack-api";
+import type { TempOrigin } from "../container/git/test-repos";
+import type { FakeSlackApi } from "./fakes/slack-api";
 import { until } from "./fakes/slack-harness";
 import { blockActionBody, eventBody, postSigned, slashCommandBody } from "./fakes/slack-sign";
-import { type ModelRouter, startModelRouter } from "./fakes/model-router";
-import { type LocalTown, startLocalTown } from "./harness/local-town";
+import type { ModelRouter } from "./fakes/model-router";
+import type { LocalTown } from "./harness/local-town";
+import { type SlackTown, startSlackTown } from "./harness/slack-town";
 
 /**
  * The running town (npm start's real processes: wrangler dev, the container control server,
@@ -16,49 +17,40 @@ import { type LocalTown, startLocalTown } from "./harness/local-town";
 
 const SECRET = "e2e-signing-secret";
 const CH = "C0APP";
+let t: SlackTown;
 let origin: TempOrigin;
 let model: ModelRouter;
 let slack: FakeSlackApi;
 let town: LocalTown;
+let send: SlackTown["send"];
 
 beforeAll(async () => {
-  origin = makeTempOrigin("app");
-  slack = await new FakeSlackApi({ teamId: "TE2E" }).start();
-  model = await startModelRouter([
-    {
-      name: "polecat",
-      match: /— Add a greeting/,
-      turns: [
-        { tools: [{ name: "bash", input: { command: "printf 'hello\\n' > GREETING.md && git add GREETING.md && git commit -qm 'Add GREETING.md'", description: "Commit" } }] },
-        { tools: [{ name: "gt_escalate", input: { severity: "high", title: "Formal or casual greeting?", body: "I wrote a casual one." } }] },
-        { tools: [{ name: "bash", input: { command: "sleep 5 && echo checked", description: "Check" } }] },
-        { tools: [{ name: "gt_done", input: { summary: "Added GREETING.md" } }] },
-        { text: "Done." },
-      ],
-    },
-  ]);
-  town = await startLocalTown({
-    env: {
-      ...origin.env,
-      SLACK_BOT_TOKEN: slack.token,
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: slack.url,
-      ANTHROPIC_BASE_URL: model.url,
-      ANTHROPIC_API_KEY: "sk-ant-e2e-0123456789abcdefghijklmn",
-      GASTOWN_MODEL: "claude-sonnet-4-5",
-      GASTOWN_SNAPSHOT_SECONDS: "2",
-    },
+  t = await startSlackTown({
+    rig: "app",
+    teamId: "TE2E",
+    secret: SECRET,
+    env: { GASTOWN_SNAPSHOT_SECONDS: "2" },
+    scripts: [
+      {
+        name: "polecat",
+        match: /— Add a greeting/,
+        turns: [
+          { tools: [{ name: "bash", input: { command: "printf 'hello\\n' > GREETING.md && git add GREETING.md && git commit -qm 'Add GREETING.md'", description: "Commit" } }] },
+          { tools: [{ name: "gt_escalate", input: { severity: "high", title: "Formal or casual greeting?", body: "I wrote a casual one." } }] },
+          { tools: [{ name: "bash", input: { command: "sleep 5 && echo checked", description: "Check" } }] },
+          { tools: [{ name: "gt_done", input: { summary: "Added GREETING.md" } }] },
+          { text: "Done." },
+        ],
+      },
+    ],
   });
+  ({ origin, model, slack, town, send } = t);
 }, 180_000);
 
 afterAll(async () => {
-  await town?.stop();
-  await model?.close();
-  await slack?.stop();
-  origin?.cleanup();
+  await t?.stop();
 }, 60_000);
 
-const send = (body: string) => postSigned(`${town.botUrl}/slack/events`, SECRET, body);
 const TOWN = encodeURIComponent("slack:TE2E");
 
 describe("the running town with Slack", () => {
