@@ -29,20 +29,17 @@ export interface Harness {
   hooked(): number;
 }
 
+/** The reconciler's context in tests: town `local:test`, a fixed agent secret, default policy. */
+export function testReconcileContext(db: ReconcileContext["db"], runtime: ReconcileContext["runtime"]): ReconcileContext {
+  return { db, runtime, log: silentLogger, town: "local:test", workerUrl: "http://127.0.0.1:8787", agentSecret: "test-agent-secret", policy: DEFAULT_POLICY };
+}
+
 /** Runs `fn` against a new town with rig `web` (maxPolecats as given). */
 export function withReconciler<T>(opts: { maxPolecats?: number }, fn: (h: Harness, rigId: string) => Promise<T>): Promise<T> {
   return withTown(async (db) => {
     const clock = testClock(T0);
     const runtime = new FakeRuntime(clock);
-    const ctx: ReconcileContext = {
-      db,
-      runtime,
-      log: silentLogger,
-      town: "local:test",
-      workerUrl: "http://127.0.0.1:8787",
-      agentSecret: "test-agent-secret",
-      policy: DEFAULT_POLICY,
-    };
+    const ctx = testReconcileContext(db, runtime);
     const rig = addRig(db, { name: "web", gitUrl: "https://example.com/web.git", config: { maxPolecats: opts.maxPolecats ?? 2 }, actor: ALICE }, clock.now());
     const h: Harness = {
       db,

@@ -9,9 +9,8 @@ import { resolveMergeRequest } from "../../db/merge-requests";
 import { addRig } from "../../db/rigs";
 import { sling } from "../../db/sling";
 import { ALICE, allEvents, testClock, withTown } from "../../db/test-helpers";
-import type { ReconcileContext } from "../reconciler/context";
 import { reconcile } from "../reconciler/reconcile";
-import { DEFAULT_POLICY } from "../reconciler/state";
+import { testReconcileContext } from "../reconciler/test-harness";
 import { FakeRuntime } from "../runtime/fake-runtime";
 import type { TownContext } from "../town/context";
 import { agentDone } from "../town/agent-self";
@@ -118,15 +117,7 @@ export function withRefinery<T>(config: Partial<RigConfig>, fn: (k: RefineryKit)
     const clock = testClock(T0);
     const runtime = new ScriptedMergeRuntime(clock);
     const rig = addRig(db, { name: "web", gitUrl: "https://example.com/web.git", config: { maxPolecats: 2, ...config }, actor: ALICE }, clock.now());
-    const rctx: ReconcileContext = {
-      db,
-      runtime,
-      log: silentLogger,
-      town: "local:test",
-      workerUrl: "http://127.0.0.1:8787",
-      agentSecret: "test-agent-secret",
-      policy: DEFAULT_POLICY,
-    };
+    const rctx = testReconcileContext(db, runtime);
     const t: TownContext = { db, log: silentLogger, env, now: () => clock.now(), runtime };
     const kit: RefineryKit = {
       db,
