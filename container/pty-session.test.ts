@@ -1,13 +1,17 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { silentLogger } from "../core/logger";
+import { ThreadPtyHost } from "./pty-host";
 import { PtySession } from "./pty-session";
 import { createRedactor } from "./redact";
 import { waitFor } from "./supervisor-fakes";
 
 const sessions: PtySession[] = [];
+const host = new ThreadPtyHost({ logger: silentLogger });
+afterAll(() => host.close());
 
-function run(code: string, opts: { cols?: number; rows?: number; scrollback?: number } = {}): PtySession {
-  const s = new PtySession({
+async function run(code: string, opts: { cols?: number; rows?: number; scrollback?: number } = {}): Promise<PtySession> {
+  const s = await PtySession.start({
+    host,
     launch: { argv: [process.execPath, "-e", code], env: {}, cwd: process.cwd(), secretEnv: [], files: [] },
     env: { PATH: process.env.PATH ?? "", TERM: "xterm-256color" },
     cols: opts.cols ?? 40,
@@ -52,7 +56,7 @@ describe("PtySession", () => {
       "replaced",
       "\\x1b[4;1HREADY",
     ].join("");
-    const s = run(`process.stdout.write("${draw}"); ${STAY}`);
+    const s = await run(`process.stdout.write("${draw}"); ${STAY}`);
     const screen = await screenWith(s, "READY");
     const snap = s.snapshot("a1", createRedactor());
     expect(snap.text.split("\n").slice(0, 4)).toEqual(["HELLO world", "replaced", "third", "READY"]);
@@ -64,7 +68,7 @@ describe("PtySession", () => {
   });
 
   it("keeps colours in the ANSI snapshot of the visible screen", async () => {
-    const s = run(`process.stdout.write("plain \\x1b[31mred\\x1b[0m DONE"); ${STAY}`);
+    const s = await run(`process.stdout.write("plain \\x1b[31mred\\x1b[0m DONE"); ${STAY}`);
     await screenWith(s, "DONE");
     const snap = s.snapshot("a1", createRedactor());
     expect(snap.text.split("\n")[0]).toBe("plain red DONE");
@@ -72,7 +76,7 @@ describe("PtySession", () => {
   });
 
   it("nudge types the text and presses Enter; control characters are dropped", async () => {
-    const s = run(
+    const s = await run(
       `require("readline").createInterface({ input: process.stdin }).on("line", (l) => console.log("got:" + JSON.stringify(l)));` +
         `console.log("listening");`,
     );
@@ -86,7 +90,7 @@ describe("PtySession", () => {
   });
 
   it("reports the exit code once output is parsed", async () => {
-    const s = run(`process.stdout.write("bye"); process.exitCode = 3;`);
+    const s = await run(`process.stdout.write("bye"); process.exitCode = 3;`);
     const exit = await s.exited;
     expect(exit.exitCode).toBe(3);
     expect(s.exitCode).toBe(3);
@@ -96,7 +100,7 @@ describe("PtySession", () => {
   });
 
   it("bounds memory: scrollback is capped however much is printed", async () => {
-    const s = run(`for (let i = 0; i < 20000; i++) console.log("line " + i + " " + "x".repeat(70));`, { scrollback: 100 });
+    const s = await run(`for (let i = 0; i < 20000; i++) console.log("line " + i + " " + "x".repeat(70));`, { scrollback: 100 });
     await s.exited;
     expect(s.bufferLines).toBeLessThanOrEqual(100 + 8);
     expect(s.screenText()).toContain("line 19999");
@@ -109,7 +113,7 @@ describe("PtySession", () => {
 
   it("keeps a UTF-8 character whole when the PTY splits its bytes across reads", async () => {
     // "─" is E2 94 80 and "✻" is E2 9C BB; each is written in two parts, well apart in time.
-    const s = run(
+    const s = await run(
       `const w = (b) => process.stdout.write(Buffer.from(b)); w([0x3c, 0xe2, 0x94]); setTimeout(() => { w([0x80, 0xe2]); setTimeout(() => w([0x9c, 0xbb, 0x3e, 0x0a]), 100); }, 100); ${STAY}`,
     );
     const screen = await screenWith(s, ">");
@@ -117,7 +121,7 @@ describe("PtySession", () => {
   });
 
   it("resizes the PTY (the program sees it) and the terminal", async () => {
-    const s = run(`process.stdout.on("resize", () => console.log("size=" + process.stdout.columns + "x" + process.stdout.rows)); console.log("up"); ${STAY}`);
+    const s = await run(`process.stdout.on("resize", () => console.log("size=" + process.stdout.columns + "x" + process.stdout.rows)); console.log("up"); ${STAY}`);
     await screenWith(s, "up");
     s.resize(60, 10);
     await screenWith(s, "size=60x10");

@@ -1,11 +1,11 @@
 import { createRequire } from "node:module";
 import { SerializeAddon } from "@xterm/addon-serialize";
 import type { Terminal } from "@xterm/headless";
-import { type IPty, spawn } from "node-pty";
 import type { Snapshot } from "../core/container-api";
 import { GastownError } from "../core/errors";
 import { type Clock, type Logger, systemClock } from "../core/ports";
 import type { Launch } from "./ports";
+import type { PtyEnd, PtyHost, PtyProcess } from "./pty-host";
 import type { Redactor } from "./redact";
 import { takeSnapshot } from "./terminal-snapshot";
 
@@ -20,6 +20,8 @@ export interface PtyExit {
 }
 
 export interface PtySessionOptions {
+  /** Where the process runs (ThreadPtyHost: the PTY reads happen on their own thread). */
+  host: PtyHost;
   launch: Launch;
   /** The full environment of the child (the launch env merged over a safe base by the caller). */
   env: Record<string, string>;
@@ -44,23 +46,19 @@ const CHECKPOINT = 1 << 16;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/g;
 
-/** Whether `e` is node-pty's complaint about a process that is already gone. */
-function isGone(e: unknown): boolean {
-  return e instanceof Error && /ESRCH|EBADF|EIO|not running/i.test(e.message);
-}
-
 /**
  * One agent process in a PTY, mirrored into a headless xterm so its screen can be read.
  * Memory is bounded by the terminal's scrollback and by pausing the PTY when xterm lags.
  */
 export class PtySession {
-  readonly pid: number;
+  /** When the spawn was asked for (start-up counts in throughput figures). */
   readonly startedAt: number;
   /** Resolves once the process has exited and all its output is on the terminal. */
   readonly exited: Promise<PtyExit>;
   private readonly term: Terminal;
   private readonly serializer = new SerializeAddon();
-  private readonly proc: IPty;
+  /** Set once the host has spawned the process (output may arrive a moment earlier). */
+  private proc: PtyProcess | null = null;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly enterDelayMs: number;
@@ -72,35 +70,45 @@ export class PtySession {
   private paused = false;
   private disposed = false;
 
-  constructor(opts: PtySessionOptions) {
+  private ended: (end: PtyEnd) => void = () => {};
+
+  /** Spawns the launch in a PTY on `host`; rejects (runtime_failed) when it cannot start. */
+  static async start(opts: PtySessionOptions): Promise<PtySession> {
+    const session = new PtySession(opts);
+    const [file, ...args] = opts.launch.argv;
+    try {
+      session.proc = await opts.host.spawn(
+        { file, args, cwd: opts.launch.cwd, env: { TERM: "xterm-256color", ...opts.env }, cols: opts.cols, rows: opts.rows },
+        { onData: (data) => session.ingest(data), onExit: (end) => session.ended(end) },
+      );
+    } catch (cause) {
+      session.term.dispose();
+      throw new GastownError("runtime_failed", `could not start ${file}`, { cause });
+    }
+    return session;
+  }
+
+  private constructor(opts: PtySessionOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.startedAt = this.clock.now();
     this.log = opts.logger;
     this.enterDelayMs = opts.enterDelayMs ?? 150;
     this.term = new HeadlessTerminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback ?? 2000, allowProposedApi: true });
     this.term.loadAddon(this.serializer);
-    const [file, ...args] = opts.launch.argv;
-    try {
-      // Bytes, not strings: xterm decodes UTF-8 itself (across chunk boundaries too), so
-      // node-pty's string decoding would be work done twice.
-      this.proc = spawn(file, args, { name: "xterm-256color", cols: opts.cols, rows: opts.rows, cwd: opts.launch.cwd, env: opts.env, encoding: null });
-    } catch (cause) {
-      this.term.dispose();
-      throw new GastownError("runtime_failed", `could not start ${file}`, { cause });
-    }
-    this.pid = this.proc.pid;
-    this.startedAt = this.clock.now();
-    // With encoding null node-pty hands over Buffers, though its typings say string.
-    this.proc.onData((data: string | Uint8Array) => this.ingest(typeof data === "string" ? Buffer.from(data) : data));
     this.exited = new Promise((resolve) => {
-      this.proc.onExit(({ exitCode, signal }) => {
+      this.ended = ({ exitCode, signal }) => {
         // Resolve only after xterm has parsed everything already written.
         this.term.write("", () => {
           // Killed by a signal: report 128+n like a shell does, so "exit 0" never hides a kill.
           this.exit = signal ? { exitCode: 128 + signal, signal } : { exitCode, signal: null };
           resolve(this.exit);
         });
-      });
+      };
     });
+  }
+
+  get pid(): number {
+    return this.proc?.pid ?? 0;
   }
 
   private ingest(data: Uint8Array): void {
@@ -109,7 +117,7 @@ export class PtySession {
     this.unacked += data.length;
     if (!this.paused && this.pending > HIGH_WATER) {
       this.paused = true;
-      this.proc.pause();
+      this.proc?.pause();
     }
     if (this.unacked < CHECKPOINT) {
       this.term.write(data);
@@ -123,7 +131,7 @@ export class PtySession {
       this.pending -= acked;
       if (this.paused && this.pending < LOW_WATER) {
         this.paused = false;
-        this.proc.resume();
+        this.proc?.resume();
       }
     });
   }
@@ -152,7 +160,7 @@ export class PtySession {
   /** Raw input to the process (keystrokes). */
   write(data: string): void {
     if (!this.running) throw new GastownError("conflict", "agent is not running");
-    this.proc.write(data);
+    this.proc?.write(data);
   }
 
   /**
@@ -172,7 +180,7 @@ export class PtySession {
 
   /** Resizes the PTY (the program gets SIGWINCH) and the mirror terminal together. */
   resize(cols: number, rows: number): void {
-    if (this.running) this.proc.resize(cols, rows);
+    if (this.running) this.proc?.resize(cols, rows);
     this.term.resize(cols, rows);
   }
 
@@ -197,19 +205,15 @@ export class PtySession {
   /** Sends a signal (SIGTERM by default); a process already gone is not an error. */
   kill(signal = "SIGTERM"): void {
     if (!this.running) return;
-    try {
-      this.proc.kill(signal);
-    } catch (e) {
-      if (!isGone(e)) throw new GastownError("internal", "could not signal the agent", { cause: e });
-      this.log.debug("kill after exit", { pid: this.pid });
-    }
+    this.log.debug("signal", { pid: this.pid, signal });
+    this.proc?.kill(signal);
   }
 
   /** Frees the terminal. Call after the process has exited. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    if (this.paused) this.proc.resume();
+    if (this.paused) this.proc?.resume();
     this.term.dispose();
   }
 }

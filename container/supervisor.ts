@@ -4,6 +4,7 @@ import { conflict, errorMessage, GastownError, notFound } from "../core/errors";
 import { type Clock, type Logger, systemClock } from "../core/ports";
 import { type CallbackTarget, type HeartbeatBody, type LifecycleBody, WorkerCallbacks } from "./callbacks";
 import type { AgentLauncher, Launch, Workspace, WorkspaceProvider } from "./ports";
+import { type PtyHost, ThreadPtyHost } from "./pty-host";
 import { PtySession } from "./pty-session";
 import { createRedactor, type Redactor } from "./redact";
 
@@ -50,6 +51,8 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
   /** Exited agents kept for peeking; the oldest beyond this are forgotten. */
   keepExited?: number;
+  /** Where the PTYs live; default: a ThreadPtyHost of this supervisor's own (closed by close()). */
+  ptyHost?: PtyHost;
 }
 
 type StartRequest = ReturnType<typeof StartAgentRequest.parse>;
@@ -91,9 +94,11 @@ export class Supervisor {
   private readonly clock: Clock;
   private readonly cancelTick: () => void;
   private readonly o: SupervisorOptions;
+  private readonly pty: PtyHost;
 
   constructor(opts: SupervisorOptions) {
     this.o = opts;
+    this.pty = opts.ptyHost ?? new ThreadPtyHost({ logger: opts.logger });
     this.log = opts.logger.child("supervisor");
     this.callbacks = opts.callbacks ?? new WorkerCallbacks({ logger: opts.logger.child("callbacks") });
     this.clock = opts.clock ?? systemClock;
@@ -121,7 +126,8 @@ export class Supervisor {
       try {
         launch = await this.o.launcher.build(req, ws);
         const env = { ...this.o.baseEnv, TERM: "xterm-256color", COLORTERM: "truecolor", ...launch.env };
-        session = new PtySession({
+        session = await PtySession.start({
+          host: this.pty,
           launch,
           env,
           cols: req.cols,
@@ -242,7 +248,7 @@ export class Supervisor {
     await Promise.all([...[...this.agents.values()].map((a) => a.queue), ...this.retiring]);
   }
 
-  /** Stops every agent and the ticker (shutdown). */
+  /** Stops every agent and the ticker, then the PTY host unless it was given (shutdown). */
   async close(): Promise<void> {
     this.cancelTick();
     await Promise.all(
@@ -250,6 +256,7 @@ export class Supervisor {
         this.stop(id).catch((e: unknown) => this.log.error("stop on shutdown failed", { agentId: id, error: errorMessage(e) })),
       ),
     );
+    if (!this.o.ptyHost) await this.pty.close();
   }
 
   /** Idle detection and heartbeats; run by the ticker. Public so tests can crank it. */
