@@ -35,11 +35,9 @@ export interface PtySessionOptions {
   enterDelayMs?: number;
 }
 
-/** Parsed-but-not-yet-rendered output above which the PTY is paused (xterm flow control). */
+/** Received-but-not-yet-parsed output above which the PTY is paused (xterm flow control). */
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 1 << 18;
-/** Bytes between parse-progress callbacks. */
-const CHECKPOINT = 1 << 16;
 
 // C0 controls and DEL, except tab and line breaks (handled separately): a nudge from chat
 // must not be able to press Ctrl-C or send escape sequences.
@@ -64,9 +62,11 @@ export class PtySession {
   private readonly enterDelayMs: number;
   private lastOutput: number | null = null;
   private exit: PtyExit | null = null;
-  /** Bytes written to xterm and not yet confirmed parsed (to CHECKPOINT accuracy). */
+  /** Bytes written to xterm and not yet parsed. */
   private pending = 0;
-  private unacked = 0;
+  /** Writes to xterm not yet parsed, and who waits for that count to reach 0. */
+  private unparsed = 0;
+  private parsedWaiters: Array<() => void> = [];
   private paused = false;
   private disposed = false;
 
@@ -98,7 +98,7 @@ export class PtySession {
     this.exited = new Promise((resolve) => {
       this.ended = ({ exitCode, signal }) => {
         // Resolve only after xterm has parsed everything already written.
-        this.term.write("", () => {
+        void this.flush().then(() => {
           // Killed by a signal: report 128+n like a shell does, so "exit 0" never hides a kill.
           this.exit = signal ? { exitCode: 128 + signal, signal } : { exitCode, signal: null };
           resolve(this.exit);
@@ -114,25 +114,19 @@ export class PtySession {
   private ingest(data: Uint8Array): void {
     this.lastOutput = this.clock.now();
     this.pending += data.length;
-    this.unacked += data.length;
+    this.unparsed++;
     if (!this.paused && this.pending > HIGH_WATER) {
       this.paused = true;
       this.proc?.pause();
     }
-    if (this.unacked < CHECKPOINT) {
-      this.term.write(data);
-      return;
-    }
-    // A parse callback per chunk costs throughput; one per CHECKPOINT bytes is enough to
-    // know how far behind xterm is.
-    const acked = this.unacked;
-    this.unacked = 0;
+    // One callback per write is cheap: the PTY thread sends batches of up to 64 KiB.
     this.term.write(data, () => {
-      this.pending -= acked;
+      this.pending -= data.length;
       if (this.paused && this.pending < LOW_WATER) {
         this.paused = false;
         this.proc?.resume();
       }
+      if (--this.unparsed === 0) for (const wake of this.parsedWaiters.splice(0)) wake();
     });
   }
 
@@ -186,7 +180,9 @@ export class PtySession {
 
   /** Waits until every byte received so far has been parsed by the terminal. */
   flush(): Promise<void> {
-    return new Promise((resolve) => this.term.write("", resolve));
+    // Nothing unparsed: no round through xterm's write queue (which waits for a timer).
+    if (this.unparsed === 0) return Promise.resolve();
+    return new Promise((resolve) => this.parsedWaiters.push(resolve));
   }
 
   /** The redacted screen as of the last parsed output. */
@@ -215,5 +211,8 @@ export class PtySession {
     this.disposed = true;
     if (this.paused) this.proc?.resume();
     this.term.dispose();
+    // A disposed terminal parses nothing more: nobody waits for it.
+    this.unparsed = 0;
+    for (const wake of this.parsedWaiters.splice(0)) wake();
   }
 }
