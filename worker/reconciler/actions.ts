@@ -25,11 +25,14 @@ export const DispatchAction = z.object({
   createAgent: z.boolean(),
 });
 
-/** A polecat process still running with nothing on its hook (its bead closed or was taken off). */
+/**
+ * A polecat process still running with nothing on its hook (its bead closed or was taken off),
+ * or one whose earlier stop failed (`retry`, after the backoff).
+ */
 export const StopAction = z.object({
   type: z.literal("stop"),
   agentId: AgentRef,
-  reason: z.literal("no_hook"),
+  reason: z.enum(["no_hook", "retry"]),
 });
 
 /** The witness restarts an agent whose heartbeat went stale or whose process exited with work hooked. */

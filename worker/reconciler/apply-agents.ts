@@ -162,11 +162,23 @@ export async function applyStop(ctx: ReconcileContext, a: ActionOf<"stop">, now:
     await clearRuntime(ctx, a.agentId);
   } catch (e) {
     const error = errorMessage(e);
-    // Stalled, not exited: it may still run, and the status change tells people it could not be stopped.
-    setAgentStatus(ctx.db, a.agentId, "stalled", `stop failed: ${error}`, WITNESS, now);
-    ctx.log.warn("stop failed", { agentId: a.agentId, error });
+    // Stalled, not exited: it may still run, and the status change tells people it could not be
+    // stopped. The patrol tries again after the same backoff a failed dispatch waits out.
+    const failures = agentRow(ctx.db, a.agentId).dispatchFailures + 1;
+    inTransaction(ctx.db, () => {
+      ctx.db
+        .update(agents)
+        .set({ dispatchFailures: failures, nextDispatchAt: now + dispatchBackoffMs(ctx.policy, failures) })
+        .where(eq(agents.id, a.agentId))
+        .run();
+      setAgentStatus(ctx.db, a.agentId, "stalled", `stop failed: ${error}`, WITNESS, now);
+    });
+    ctx.log.warn("stop failed", { agentId: a.agentId, error, failures });
     return "failed";
   }
-  setAgentStatus(ctx.db, a.agentId, "exited", "stopped: nothing on its hook", WITNESS, now);
+  inTransaction(ctx.db, () => {
+    ctx.db.update(agents).set({ dispatchFailures: 0, nextDispatchAt: null }).where(eq(agents.id, a.agentId)).run();
+    setAgentStatus(ctx.db, a.agentId, "exited", a.reason === "retry" ? "stopped on a later try" : "stopped: nothing on its hook", WITNESS, now);
+  });
   return "applied";
 }

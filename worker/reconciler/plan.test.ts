@@ -119,6 +119,16 @@ describe("plan: dispatch", () => {
 });
 
 describe("plan: witness patrol", () => {
+  it("stops a stalled polecat whose stop failed once its backoff is over, and wakes for it before", () => {
+    const stalled = polecat("polecat-web-1", { status: "stalled", dispatchFailures: 1, nextDispatchAt: T0 + 30_000 });
+    const early = plan(town({ agents: [stalled] }), T0);
+    expect(only(early, "stop")).toEqual([]);
+    expect(nextAlarmOf(early)).toBe(T0 + 30_000);
+    expect(only(plan(town({ agents: [stalled] }), T0 + 30_000), "stop")).toEqual([{ type: "stop", agentId: "polecat-web-1", reason: "retry" }]);
+    // A stalled polecat that never failed a stop is the witness's business, not a stop.
+    expect(only(plan(town({ agents: [polecat("polecat-web-1", { status: "stalled" })] }), T0 + 30_000), "stop")).toEqual([]);
+  });
+
   it("restarts a polecat whose heartbeat went stale, counting attempts", () => {
     const agents = [working("polecat-web-1", "web-a001", T0, { restarts: 1 })];
     expect(only(plan(town({ agents }), T0 + 10 * MIN - 1), "restart")).toEqual([]);

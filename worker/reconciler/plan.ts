@@ -94,8 +94,16 @@ function planPatrol(state: TownSnapshot, now: number, policy: ReconcilePolicy, r
     const beadId = agent.hookedBeadId;
     if (agent.role !== "polecat") continue;
     if (beadId === null) {
+      // A dispatch that reuses this polecat replaces its process anyway.
+      if (reused.has(agent.id)) continue;
       const live = agent.status === "starting" || RUNNING.includes(agent.status);
-      if (live && !reused.has(agent.id)) out.push({ type: "stop", agentId: agent.id, reason: "no_hook" });
+      if (live) out.push({ type: "stop", agentId: agent.id, reason: "no_hook" });
+      // A stop that failed (runtime down): it may still run, so try again after the backoff.
+      else if (agent.status === "stalled" && agent.dispatchFailures > 0) {
+        const at = agent.nextDispatchAt ?? now;
+        if (at <= now) out.push({ type: "stop", agentId: agent.id, reason: "retry" });
+        else wake.at(at);
+      }
       continue;
     }
     if (agent.hookStatus !== "hooked" && agent.hookStatus !== "in_progress") continue;

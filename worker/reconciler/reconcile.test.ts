@@ -186,6 +186,43 @@ describe("reconciler: witness", () => {
       expect(getAgent(h.db, "polecat-web-1")).toMatchObject({ status: "exited", hookedBeadId: null });
     });
   });
+
+  it("tries a failed stop again after the backoff, not before, until the runtime stops it", async () => {
+    await withReconciler({ maxPolecats: 1 }, async (h) => {
+      const bead = sling(h.db, { rig: "web", title: "fix login", actor: ALICE }, h.clock.now()).bead;
+      await h.pass();
+      const stops = () => h.runtime.callsOf("stop").length;
+      const before = stops();
+      h.runtime.failNextStops(2, "container is down");
+      closeBead(h.db, bead.id, { actor: ALICE }, h.clock.tick());
+      const first = await h.pass();
+      expect(stops() - before).toBe(1);
+      expect(getAgent(h.db, "polecat-web-1")).toMatchObject({ status: "stalled", hookedBeadId: null });
+      expect(await h.running()).toEqual(["polecat-web-1"]);
+      // The alarm comes back for the retry.
+      expect(first.nextAlarmAt).toBe(h.clock.now() + DEFAULT_POLICY.dispatchBackoffBaseMs);
+
+      h.clock.tick(DEFAULT_POLICY.dispatchBackoffBaseMs - 1);
+      await h.pass();
+      expect(stops() - before).toBe(1);
+
+      h.clock.tick(1);
+      const second = await h.pass();
+      expect(stops() - before).toBe(2);
+      // Failed again: the backoff doubles.
+      expect(second.nextAlarmAt).toBe(h.clock.now() + 2 * DEFAULT_POLICY.dispatchBackoffBaseMs);
+
+      h.clock.tick(2 * DEFAULT_POLICY.dispatchBackoffBaseMs);
+      await h.pass();
+      expect(stops() - before).toBe(3);
+      expect(await h.running()).toEqual([]);
+      expect(getAgent(h.db, "polecat-web-1")).toMatchObject({ status: "exited", hookedBeadId: null });
+
+      h.clock.tick(DEFAULT_POLICY.dispatchBackoffMaxMs);
+      await h.pass();
+      expect(stops() - before).toBe(3);
+    });
+  });
 });
 
 describe("reconciler: mail, escalations, convoys", () => {

@@ -28,6 +28,7 @@ export class FakeRuntime implements AgentRuntime {
   private readonly agents = new Map<string, FakeAgent>();
   private failStarts: { count: number; message: string } = { count: 0, message: "" };
   private failNudges: { count: number; message: string } = { count: 0, message: "" };
+  private failStops: { count: number; message: string } = { count: 0, message: "" };
   private mergeOutcome: MergeResult["outcome"] = "merged";
 
   constructor(private readonly clock: Clock = systemClock) {}
@@ -40,6 +41,11 @@ export class FakeRuntime implements AgentRuntime {
   /** The next `n` nudges throw a `runtime_failed` error with `message`. */
   failNextNudges(n: number, message = "fake runtime: nudge refused"): void {
     this.failNudges = { count: n, message };
+  }
+
+  /** The next `n` stops throw a `runtime_failed` error with `message` (the agent keeps running). */
+  failNextStops(n: number, message = "fake runtime: stop refused"): void {
+    this.failStops = { count: n, message };
   }
 
   /** What the next merges report. */
@@ -86,6 +92,10 @@ export class FakeRuntime implements AgentRuntime {
 
   async stop(agentId: string): Promise<void> {
     this.calls.push({ op: "stop", agentId });
+    if (this.failStops.count > 0) {
+      this.failStops.count--;
+      throw new GastownError("runtime_failed", this.failStops.message);
+    }
     this.require(agentId);
     // Like the control server: a stopped agent is forgotten (its snapshot is gone too).
     this.agents.delete(agentId);
