@@ -228,6 +228,8 @@ describe("escalations from Slack", () => {
     expect(show).toContain("Quiet hours: 22:00–07:00 Europe/Berlin");
     expect(show).toMatch(/high.*rotation every 168h: `user U0A`, `user U0B` \| `group S0NIGHT`/);
     expect(show).toMatch(/On-call for rig `rig-app`[\s\S]*critical.*`user U0ONE`, `group S0SRE`, `channel`/);
+    // The rig has no window of its own: it follows the town's.
+    expect(show).toMatch(/On-call for rig `rig-app`[\s\S]*Quiet hours: the town's/);
 
     await command("oncall quiet off");
     await until(() => h.town.callsTo("DELETE", /^\/oncall\/quiet-hours$/).length === 1, "quiet hours cleared");

@@ -17,13 +17,15 @@ function entryLine(e: OncallEntry, now: number): string {
   return `${base}; rotation every ${r.everyHours}h: ${shifts} (on call now: ${who(e.onCall)}${hand})`;
 }
 
-function quietLine(q: QuietHours | null): string {
-  return q ? `Quiet hours: ${q.start}–${q.end} ${q.timeZone} (low and medium pings wait; high and critical never do)` : "Quiet hours: none";
+function quietLine(q: QuietHours | null, rig: string | undefined): string {
+  if (q) return `Quiet hours: ${q.start}–${q.end} ${q.timeZone} (low and medium pings wait; high and critical never do)`;
+  // A rig without its own window follows the town's (the worker's quietHoldUntil does).
+  return rig ? "Quiet hours: the town's" : "Quiet hours: none";
 }
 
 async function show(ctx: CommandContext, rig: string | undefined, now: number): Promise<string[]> {
   const [entries, quiet] = await Promise.all([ctx.town.getOncall(rig), ctx.town.getQuietHours(rig)]);
-  return [`**On-call for ${scopeName(rig)}**`, ...(entries.length > 0 ? entries.map((e) => entryLine(e, now)) : ["nobody set"]), quietLine(quiet)];
+  return [`**On-call for ${scopeName(rig)}**`, ...(entries.length > 0 ? entries.map((e) => entryLine(e, now)) : ["nobody set"]), quietLine(quiet, rig)];
 }
 
 /** Run one oncall command. Without `--rig` settings are the town's; `show` in a rig channel shows both. */
