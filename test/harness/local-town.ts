@@ -24,18 +24,43 @@ export interface LocalTown {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be bound on 127.0.0.1 right now. */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
+    srv.once("error", () => resolve(false));
+    srv.listen(port, "127.0.0.1", () => srv.close(() => resolve(true)));
   });
 }
 
-export async function startLocalTown(opts: { parts?: string[]; env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<LocalTown> {
+/**
+ * A port that is free now, picked below the kernel's ephemeral range (32768+): ports the OS
+ * hands out for `listen(0)` and for outgoing connections come from that range, so a port
+ * chosen there can be taken again (by another test's connection) before wrangler binds it.
+ */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+}
+
+type StartOptions = { parts?: string[]; env?: Record<string, string>; readyTimeoutMs?: number };
+
+/** Starts the town; a port taken between choosing and binding it means a fresh try on new ports. */
+export async function startLocalTown(opts: StartOptions = {}): Promise<LocalTown> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (e) {
+      if (attempt >= 3 || !(e instanceof PortTaken)) throw e;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startOnce(opts: StartOptions): Promise<LocalTown> {
   const dir = mkdtempSync(join(tmpdir(), "gt-town-"));
   const [workerPort, containerPort, botPort, inspectorPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const token = randomBytes(16).toString("hex");
@@ -64,7 +89,11 @@ export async function startLocalTown(opts: { parts?: string[]; env?: Record<stri
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const deadline = Date.now() + (opts.readyTimeoutMs ?? 120_000);
   while (!out.includes("[town     ] up")) {
-    if (child.exitCode !== null) throw new Error(`the local town exited early:\n${out}`);
+    if (child.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      const message = `the local town exited early:\n${out}`;
+      throw /EADDRINUSE|Address already in use|is busy: stop whatever listens/.test(out) ? new PortTaken(message) : new Error(message);
+    }
     if (Date.now() > deadline) {
       process.kill(-(child.pid ?? 0), "SIGKILL");
       throw new Error(`the local town did not come up:\n${out}`);
