@@ -115,7 +115,7 @@ export class Router {
     } catch (e) {
       if (!isGastownError(e)) throw e;
       this.deps.logger.info("command refused by the town", { cmd: cmd.cmd, code: e.code });
-      return [{ visibility: "private", msg: { text: `Could not run \`${cmd.cmd.replace("_", " ")}\`: ${e.message}` } }];
+      return [{ visibility: "private", msg: { text: `Could not run \`${cmd.cmd.replaceAll("_", " ")}\`: ${e.message}` } }];
     }
   }
 

@@ -12,6 +12,7 @@ import type {
   RaiseEscalationRequest,
   SendMailRequest,
   SlingRequest,
+  UpdateRigRequest,
 } from "../core/town-api";
 import type { ChatMessageRef, Platform } from "../core/chat";
 
@@ -197,6 +198,13 @@ export class TownClient {
   }
   async listRigs(): Promise<Rig[]> {
     return (await this.call("GET", "/rigs", z.object({ rigs: z.array(Rig) }))).rigs;
+  }
+  async getRig(name: string): Promise<Rig> {
+    return (await this.call("GET", `/rigs/${encodeURIComponent(name)}`, z.object({ rig: Rig }))).rig;
+  }
+  /** Settings, one quality gate or both; the town checks who may (approvers on approve-policy rigs). */
+  async updateRig(name: string, req: UpdateRigRequest): Promise<Rig> {
+    return (await this.call("PATCH", `/rigs/${encodeURIComponent(name)}`, z.object({ rig: Rig }), req)).rig;
   }
   async removeRig(name: string, actor: Actor): Promise<void> {
     await this.call("DELETE", `/rigs/${encodeURIComponent(name)}`, Ok, { actor });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Actor, BeadStatus, BeadType, DepType, Priority, RigConfigPatch, Severity, WorkBeadType } from "./domain";
+import { Actor, BeadStatus, BeadType, DepType, Priority, QualityGate, RigConfigPatch, Severity, WorkBeadType } from "./domain";
 import { BeadId, RigName } from "./ids";
 
 /**
@@ -29,8 +29,17 @@ export type AddRigRequest = z.input<typeof AddRigRequest>;
 export const UpdateRigRequest = z.object({
   defaultBranch: z.string().regex(/^[A-Za-z0-9._/-]{1,100}$/).optional(),
   config: RigConfigPatch.optional(),
+  /** One quality gate added (or replaced, by name) or removed, in the same change. */
+  gate: z.union([z.object({ put: QualityGate }), z.object({ remove: z.string().trim().min(1).max(100) })]).optional(),
   actor: Actor,
+  /**
+   * The person's groups and roles (`slack:group:S1`), as for merge decisions: on a rig whose
+   * merges need approval, only its approvers may change the merge policy, the approvers, the
+   * quality gates or the agent.
+   */
+  memberOf: z.array(z.string().min(1).max(200)).max(200).default([]),
 });
+export type UpdateRigRequest = z.input<typeof UpdateRigRequest>;
 
 export const CreateBeadRequest = z.object({
   rig: z.string().min(1).optional(),

@@ -1,7 +1,7 @@
 import { and, asc, eq, isNotNull, or } from "drizzle-orm";
 import type { z } from "zod";
-import { type Actor, Rig, RigConfig } from "../core/domain";
-import { conflict, notFound } from "../core/errors";
+import { type Actor, type QualityGate, Rig, RigConfig } from "../core/domain";
+import { badRequest, conflict, notFound } from "../core/errors";
 import { randomBase36 } from "../core/ids";
 import { AddRigRequest, UpdateRigRequest } from "../core/town-api";
 import type { TownDb } from "./client";
@@ -12,6 +12,9 @@ import { agents, chatChannels, oncall, rigs } from "./schema";
 import { inTransaction } from "./tx";
 
 /** Rigs: the git repositories a town works on. */
+
+/** Quality gates per rig (RigConfigPatch's limit). */
+const MAX_GATES = 20;
 
 type RigRow = typeof rigs.$inferSelect;
 
@@ -104,12 +107,25 @@ export function addRig(db: TownDb, input: z.input<typeof AddRigRequest>, now: nu
 }
 
 /** Changes a rig's default branch and/or config (the keys given merge over the current config). */
+/** The gates after one `put` (replacing a gate of the same name in place) or `remove`. */
+function withGate(rig: Rig, gates: QualityGate[], change: z.infer<typeof UpdateRigRequest>["gate"]): QualityGate[] {
+  if (!change) return gates;
+  if ("remove" in change) {
+    if (!gates.some((g) => g.name === change.remove)) throw notFound(`quality gate ${change.remove} on rig ${rig.name}`);
+    return gates.filter((g) => g.name !== change.remove);
+  }
+  const at = gates.findIndex((g) => g.name === change.put.name);
+  if (at >= 0) return gates.map((g, i) => (i === at ? change.put : g));
+  if (gates.length >= MAX_GATES) throw badRequest(`rig ${rig.name} has ${MAX_GATES} quality gates already; remove one first`);
+  return [...gates, change.put];
+}
+
 export function updateRig(db: TownDb, idOrName: string, input: z.input<typeof UpdateRigRequest>, now: number): Rig {
   const req = parseInput(UpdateRigRequest, input, "rig update");
   return inTransaction(db, () => {
     const current = getRig(db, idOrName);
     // The patch has no defaults: keys it leaves out keep their current values.
-    const config = RigConfig.parse({ ...current.config, ...req.config });
+    const config = RigConfig.parse({ ...current.config, ...req.config, qualityGates: withGate(current, req.config?.qualityGates ?? current.config.qualityGates, req.gate) });
     const row = db
       .update(rigs)
       .set({ defaultBranch: req.defaultBranch ?? current.defaultBranch, config })

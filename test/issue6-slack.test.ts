@@ -244,3 +244,41 @@ describe("escalations from Slack", () => {
     expect(h.town.callsTo("POST", /^\/escalations$/)[0]!.body).toMatchObject({ severity: "high", title: "prod deploy is stuck", body: "the canary never turned green\nsee the deploy log", rig: "rig-app" });
   });
 });
+
+describe("rig settings and quality gates from Slack", () => {
+  it("`/gt rig set`, `rig gate add|remove` and `rig show`: the town gets argv words and the person's groups; refusals come back privately", async () => {
+    await addRig();
+    h.slack.userGroups.set("S0LEADS", ["U0ALICE"]);
+    await command('rig set app --max-polecats 5 --merge approve --approvers "<!subteam^S0LEADS|@leads>"');
+    await until(() => h.town.callsTo("PATCH", /^\/rigs\/app$/).length === 1, "settings sent");
+    expect(h.town.callsTo("PATCH", /^\/rigs\/app$/)[0]!.body).toMatchObject({
+      config: { maxPolecats: 5, mergePolicy: "approve", approvers: ["slack:group:S0LEADS"] },
+      actor: { kind: "user", id: "slack:user:U0ALICE" },
+      memberOf: ["slack:group:S0LEADS"],
+    });
+    await until(() => h.slack.posts().some((m) => m.text.includes("Rig `app` updated")), "settings announced in the channel");
+    expect(h.slack.posts().find((m) => m.text.includes("Rig `app` updated"))!.text).toContain("merges: approve (approvers: `slack:group:S0LEADS`)");
+
+    await command('rig gate add app test --timeout 300 -- npm test -- --grep "login; rm -rf /"');
+    await until(() => h.town.callsTo("PATCH", /^\/rigs\/app$/).length === 2, "gate sent");
+    expect(h.town.callsTo("PATCH", /^\/rigs\/app$/)[1]!.body).toMatchObject({
+      gate: { put: { name: "test", timeoutSec: 300, argv: ["npm", "test", "--", "--grep", "login; rm -rf /"] } },
+    });
+    expect(h.town.rigs[0]!.config.qualityGates).toEqual([{ name: "test", timeoutSec: 300, argv: ["npm", "test", "--", "--grep", "login; rm -rf /"] }]);
+
+    await command("rig show");
+    await until(() => ephemeralTo("U0ALICE").some((m) => m.text.includes("*Rig app*:")), "rig shown");
+    const shownRig = ephemeralTo("U0ALICE").find((m) => m.text.includes("*Rig app*:"))!.text;
+    expect(shownRig).toContain("up to 5 polecat(s)");
+    expect(shownRig).toMatch(/quality gates, in order:\n\s+◦ `test`: `npm test -- --grep login; rm -rf \/` \(up to 300s\)/);
+
+    await command("rig gate remove app lint");
+    await until(() => ephemeralTo("U0ALICE").some((m) => m.text.includes("Could not run `rig gate remove`")), "refusal shown");
+    expect(ephemeralTo("U0ALICE").find((m) => m.text.includes("Could not run"))!.text).toContain("quality gate lint not found");
+    expect(h.town.rigs[0]!.config.qualityGates).toHaveLength(1);
+
+    await command("rig gate remove app test");
+    await until(() => h.town.rigs[0]!.config.qualityGates.length === 0, "gate removed");
+    await until(() => h.slack.posts().some((m) => m.text.includes("Quality gate `test` removed from rig `app`")), "removal announced");
+  });
+});

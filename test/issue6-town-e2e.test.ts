@@ -68,13 +68,18 @@ describe("the approve merge policy in the running town", () => {
     await send(slashCommandBody({ text: `rig add ${origin.origin} --name mq --merge approve --approvers <!subteam^S0LEADS|@leads>`, channelId: CH, teamId: TEAM }));
     await until(() => slack.posts().some((m) => m.text.includes("Rig `mq`")), "rig bound", 30_000);
     expect(slack.posts().find((m) => m.text.includes("Rig `mq`"))!.text).toContain("Merges wait for an Approve from `slack:group:S0LEADS`");
-    // Quality gates have no chat command: set through the Town API.
-    const patched = await town.api<{ rig: { config: { mergePolicy: string; approvers: string[] } } }>("PATCH", `/towns/${TOWN}/rigs/mq`, {
-      config: { qualityGates: [{ name: "readme", argv: ["test", "-f", "README.md"], timeoutSec: 60 }] },
-      actor: { kind: "user", id: "slack:user:U0ADMIN" },
+    // A quality gate from chat: only an approver may add one to a rig whose merges need approval.
+    const gate = "rig gate add mq readme --timeout 60 -- test -f README.md";
+    await send(slashCommandBody({ text: gate, channelId: CH, teamId: TEAM, userId: "U0BOB", userName: "bob" }));
+    await until(() => slack.messages.some((m) => m.ephemeral && m.user === "U0BOB" && m.text.includes("only its approvers")), "gate refused for bob", 30_000);
+    await send(slashCommandBody({ text: gate, channelId: CH, teamId: TEAM, userId: "U0LEAD", userName: "lead" }));
+    await until(() => slack.posts().some((m) => m.text.includes("Quality gate `readme` on rig `mq`")), "gate added by the lead", 30_000);
+    const rig = await town.api<{ rig: { config: { mergePolicy: string; approvers: string[]; qualityGates: unknown[] } } }>("GET", `/towns/${TOWN}/rigs/mq`);
+    expect(rig.json.rig.config).toMatchObject({
+      mergePolicy: "approve",
+      approvers: ["slack:group:S0LEADS"],
+      qualityGates: [{ name: "readme", argv: ["test", "-f", "README.md"], timeoutSec: 60 }],
     });
-    expect(patched.status).toBe(200);
-    expect(patched.json.rig.config).toMatchObject({ mergePolicy: "approve", approvers: ["slack:group:S0LEADS"] });
 
     await send(slashCommandBody({ text: "sling Add a changelog", channelId: CH, teamId: TEAM }));
     await until(() => slack.posts().some((m) => !m.threadTs && m.text.includes("Add a changelog")), "bead card", 60_000);

@@ -1,3 +1,4 @@
+import type { Rig } from "../../core/domain";
 import { BeadId } from "../../core/ids";
 import { beadCard } from "../cards";
 import { formatAt } from "../time-format";
@@ -8,6 +9,19 @@ import { executeOncall } from "./oncall-commands";
 import { convoyStatusText, mergeQueueText } from "./queue-text";
 
 export type { CommandContext, Reply } from "./context";
+
+/** A rig's settings and quality gates, one per line. */
+function rigText(rig: Rig): string {
+  const c = rig.config;
+  const approvers = c.mergePolicy === "approve" ? ` (approvers: ${c.approvers.map((a) => code(a)).join(", ")})` : "";
+  const gates = c.qualityGates.map((g) => `  ◦ ${code(g.name)}: ${code(g.argv.join(" "))} (up to ${g.timeoutSec}s)`);
+  return [
+    `**Rig ${rig.name}**: ${rig.gitUrl}, branch ${code(rig.defaultBranch)}, beads ${code(`${rig.beadPrefix}-…`)}`,
+    `• agent ${code(c.agent)}, up to ${c.maxPolecats} polecat(s), stalled after ${c.staleAfterMin} min without a heartbeat`,
+    `• merges: ${c.mergePolicy}${approvers}`,
+    gates.length > 0 ? `• quality gates, in order:\n${gates.join("\n")}` : "• quality gates: none",
+  ].join("\n");
+}
 
 /** The rig of this channel (by binding), or null. */
 async function channelRig(ctx: CommandContext): Promise<string | null> {
@@ -33,11 +47,28 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
     case "rig_list": {
       const rigs = await town.listRigs();
       if (rigs.length === 0) return [priv(`No rigs yet. Bind this channel with ${code(`${ctx.prefix}rig add <git-url>`)}.`)];
-      return [priv(["*Rigs*", ...rigs.map((r) => `• ${code(r.name)} ${r.gitUrl} (${r.defaultBranch}, ${r.config.agent}, merge ${r.config.mergePolicy})`)].join("\n"))];
+      return [priv(["**Rigs**", ...rigs.map((r) => `• ${code(r.name)} ${r.gitUrl} (${r.defaultBranch}, ${r.config.agent}, merge ${r.config.mergePolicy})`)].join("\n"))];
     }
     case "rig_remove":
       await town.removeRig(cmd.name, actor);
       return [pub(`Rig ${code(cmd.name)} removed.`)];
+    case "rig_show": {
+      const name = cmd.name ?? (await channelRig(ctx));
+      if (!name) return [priv(`This channel is not bound to a rig. Give one: ${code(`${ctx.prefix}rig show <name>`)}.`)];
+      return [priv(rigText(await town.getRig(name)))];
+    }
+    case "rig_set": {
+      const rig = await town.updateRig(cmd.name, { config: cmd.config, actor, memberOf: ctx.memberOf ?? [] });
+      return [pub(`Rig ${code(rig.name)} updated by ${actor.name ?? actor.id}.\n${rigText(rig)}`)];
+    }
+    case "rig_gate_add": {
+      const rig = await town.updateRig(cmd.name, { gate: { put: cmd.gate }, actor, memberOf: ctx.memberOf ?? [] });
+      return [pub(`Quality gate ${code(cmd.gate.name)} on rig ${code(rig.name)}: ${code(cmd.gate.argv.join(" "))} (up to ${cmd.gate.timeoutSec}s). Every merge runs it.`)];
+    }
+    case "rig_gate_remove": {
+      const rig = await town.updateRig(cmd.name, { gate: { remove: cmd.gate }, actor, memberOf: ctx.memberOf ?? [] });
+      return [pub(`Quality gate ${code(cmd.gate)} removed from rig ${code(rig.name)}.`)];
+    }
     case "sling": {
       const rig = cmd.rig ?? (await channelRig(ctx));
       if (!rig) return [priv(`This channel is not bound to a rig. Use ${code("--rig NAME")} or ${code(`${ctx.prefix}rig add <git-url>`)} here first.`)];
@@ -51,7 +82,7 @@ export async function executeCommand(cmd: Command, ctx: CommandContext): Promise
       const [beads, agents] = await Promise.all([town.listBeads({ limit: 100 }), town.listAgents()]);
       const open = beads.filter((b) => b.status !== "closed" && ["task", "bug", "feature", "epic"].includes(b.type));
       const lines = [
-        `*Town ${town.town}*: ${open.length} open bead(s), ${agents.length} agent(s)`,
+        `**Town ${town.town}**: ${open.length} open bead(s), ${agents.length} agent(s)`,
         ...open.slice(0, 25).map((b) => `• ${code(b.id)} ${b.priority} ${b.status.replace("_", " ")} — ${b.title}${b.assignee ? ` (${b.assignee})` : ""}`),
         ...agents.slice(0, 25).map((a) => `◦ ${code(a.id)} ${a.role} ${a.status}${a.hookedBeadId ? ` on ${code(a.hookedBeadId)}` : ""}`),
       ];

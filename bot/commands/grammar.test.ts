@@ -62,6 +62,34 @@ describe("parseCommand", () => {
     expect(bad("oncall set high bob").error).toContain("mention");
   });
 
+  it("parses rig settings and quality gates; a gate's command stays argv words", () => {
+    expect(ok("rig show")).toEqual({ cmd: "rig_show" });
+    expect(ok("rig show api")).toEqual({ cmd: "rig_show", name: "api" });
+    expect(ok('rig set api --agent opencode --max-polecats 4 --merge APPROVE --approvers "<@U1> <!subteam^S2|@leads>" --stale-after 15')).toEqual({
+      cmd: "rig_set",
+      name: "api",
+      config: { agent: "opencode", maxPolecats: 4, mergePolicy: "approve", approvers: ["slack:user:U1", "slack:group:S2"], staleAfterMin: 15 },
+    });
+    expect(ok("rig set api --max-polecats 0")).toEqual({ cmd: "rig_set", name: "api", config: { maxPolecats: 0 } });
+    expect(ok(`rig gate add api test --timeout 120 -- npm test -- --grep "login page"; rm -rf /`)).toEqual({
+      cmd: "rig_gate_add",
+      name: "api",
+      gate: { name: "test", timeoutSec: 120, argv: ["npm", "test", "--", "--grep", "login page;", "rm", "-rf", "/"] },
+    });
+    expect(ok("rig gate add api lint -- npm run lint")).toEqual({ cmd: "rig_gate_add", name: "api", gate: { name: "lint", timeoutSec: 600, argv: ["npm", "run", "lint"] } });
+    expect(ok("rig gate remove api lint")).toEqual({ cmd: "rig_gate_remove", name: "api", gate: "lint" });
+
+    expect(bad("rig set api").error).toContain("at least one setting");
+    expect(bad("rig set api --max-polecats many").error).toContain("maxPolecats");
+    expect(bad("rig set api --agent vim").error).toContain("agent");
+    expect(bad("rig set api --colour red").error).toContain("--colour");
+    expect(bad("rig gate add api test").error).toContain(" -- ");
+    expect(bad("rig gate add api test --").error).toContain(" -- ");
+    expect(bad("rig gate add api -- npm test").error).toContain("gate name");
+    expect(bad("rig gate add api test --timeout 99999 -- npm test").error).toContain("timeoutSec");
+    expect(bad("rig gate drop api lint").usage).toContain("rig gate add");
+  });
+
   it("answers malformed commands with that command's usage", () => {
     expect(bad("sling").usage).toContain("/gt sling <title>");
     expect(bad("sling --priority P9 fix").usage).toContain("sling");

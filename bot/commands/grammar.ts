@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Platform } from "../../core/chat";
-import { Approver, MergePolicy, Priority, Severity, WorkBeadType } from "../../core/domain";
+import { AgentKind, Approver, MergePolicy, Priority, QualityGate, Severity, WorkBeadType } from "../../core/domain";
 import { BeadId, RigName } from "../../core/ids";
 import { mentionToTarget } from "./mentions";
 import { buildOncall, ONCALL_USAGE, OncallCommand } from "./oncall-grammar";
@@ -30,6 +30,23 @@ export const Command = z.discriminatedUnion("cmd", [
   }),
   z.object({ cmd: z.literal("rig_list") }),
   z.object({ cmd: z.literal("rig_remove"), name: RigName }),
+  z.object({ cmd: z.literal("rig_show"), name: RigName.optional() }),
+  z.object({
+    cmd: z.literal("rig_set"),
+    name: RigName,
+    config: z
+      .object({
+        maxPolecats: z.coerce.number().int().min(0).max(64),
+        agent: AgentKind,
+        mergePolicy: MergePolicy,
+        approvers: z.array(Approver).min(1).max(50),
+        staleAfterMin: z.coerce.number().int().positive().max(24 * 60),
+      })
+      .partial()
+      .refine((c) => Object.keys(c).length > 0, { message: "give at least one setting to change" }),
+  }),
+  z.object({ cmd: z.literal("rig_gate_add"), name: RigName, gate: QualityGate.extend({ timeoutSec: z.coerce.number().int().positive().max(3600).default(600) }) }),
+  z.object({ cmd: z.literal("rig_gate_remove"), name: RigName, gate: z.string().trim().min(1).max(100) }),
   z.object({ cmd: z.literal("sling"), title: Title, priority: Priority.default("P2"), type: WorkBeadType.default("task"), rig: RigName.optional() }),
   z.object({ cmd: z.literal("status"), bead: BeadId.optional() }),
   z.object({ cmd: z.literal("peek"), target: AgentOrBead }),
@@ -53,7 +70,10 @@ export type ParseResult = { ok: true; command: Command } | { ok: false; usage: s
 /** One line of usage per command word. */
 export const USAGE: Record<string, string> = {
   help: "help [command]",
-  rig: 'rig add <git-url> [--name NAME] [--branch main] [--merge auto|approve] [--approvers "<@who...>|channel"] | rig list | rig remove <name>',
+  rig:
+    'rig add <git-url> [--name NAME] [--branch main] [--merge auto|approve] [--approvers "<@who...>|channel"] | rig list | rig show [name] | ' +
+    'rig set <name> [--agent claude|opencode|codex|kilo] [--max-polecats N] [--merge auto|approve] [--approvers "<@who...>|channel"] [--stale-after MIN] | ' +
+    "rig gate add <name> <gate> [--timeout SEC] -- <command...> | rig gate remove <name> <gate> | rig remove <name>",
   sling: "sling <title> [--priority P0..P4] [--type task|bug|feature|epic] [--rig NAME]",
   status: "status [bead]",
   peek: "peek <bead|agent>",
@@ -71,7 +91,7 @@ export const USAGE: Record<string, string> = {
 
 /** The help text: every command with its usage. */
 export function helpText(prefix: string): string {
-  return ["*Gastown commands*", ...Object.values(USAGE).map((u) => `\`${prefix}${u}\``)].join("\n");
+  return ["**Gastown commands**", ...Object.values(USAGE).map((u) => `\`${prefix}${u}\``)].join("\n");
 }
 
 interface Words {
@@ -114,6 +134,32 @@ export function rigNameFromUrl(url: string): string {
   return name.slice(0, 63) || "rig";
 }
 
+/** `--approvers "<!subteam^S1|@leads> <@U2>"`: one quoted word holding mentions (or `channel`). */
+function approverList(platform: Platform, value: string | undefined): string[] | undefined {
+  return value
+    ?.split(/[\s,]+/)
+    .filter((a) => a !== "")
+    .map((a) => (a.toLowerCase() === "channel" ? "channel" : (mentionToTarget(platform, a) ?? a)));
+}
+
+/**
+ * `gate add <rig> <gate> [--timeout SEC] -- <command...>` and `gate remove <rig> <gate>`. The
+ * command after ` -- ` is kept as argv words (quotes group), never as a shell string.
+ */
+function buildGate(words: string[]): Record<string, unknown> | string {
+  const op = (words[0] ?? "").toLowerCase();
+  if (op === "remove") return words.length === 3 ? { cmd: "rig_gate_remove", name: words[1], gate: words[2] } : "rig gate remove takes a rig and a gate name";
+  if (op !== "add") return "rig gate takes add or remove";
+  const dashes = words.indexOf("--");
+  if (dashes < 0 || dashes === words.length - 1) return "give the gate's command after ` -- `";
+  const w = splitFlags(words.slice(1, dashes), new Set());
+  const bad = unknownFlags(w, ["timeout"]);
+  if (bad) return bad;
+  if (w.args.length !== 2) return "rig gate add takes a rig and a gate name before ` -- `";
+  const timeoutSec = str(w.flags.get("timeout"));
+  return { cmd: "rig_gate_add", name: w.args[0], gate: { name: w.args[1], argv: words.slice(dashes + 1), ...(timeoutSec ? { timeoutSec } : {}) } };
+}
+
 function unknownFlags(w: Words, allowed: string[]): string | null {
   const bad = [...w.flags.keys()].filter((k) => !allowed.includes(k));
   return bad.length > 0 ? `unknown option --${bad[0]}` : null;
@@ -133,11 +179,7 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
         if (w.args.length !== 1) return "give exactly one git URL";
         const gitUrl = w.args[0] as string;
         const merge = str(w.flags.get("merge"))?.toLowerCase();
-        // `--approvers "<!subteam^S1|@leads> <@U2>"`: one quoted word holding mentions.
-        const approvers = str(w.flags.get("approvers"))
-          ?.split(/[\s,]+/)
-          .filter((a) => a !== "")
-          .map((a) => (a.toLowerCase() === "channel" ? "channel" : (mentionToTarget(platform, a) ?? a)));
+        const approvers = approverList(platform, str(w.flags.get("approvers")));
         return {
           cmd: "rig_add",
           gitUrl,
@@ -149,7 +191,26 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
       }
       if (lower === "list" && rest.length === 1) return { cmd: "rig_list" };
       if (lower === "remove" && rest.length === 2) return { cmd: "rig_remove", name: rest[1] };
-      return "rig takes add, list or remove";
+      if (lower === "show" && rest.length <= 2) return { cmd: "rig_show", name: rest[1] };
+      if (lower === "set") {
+        const bad = unknownFlags(w, ["agent", "max-polecats", "merge", "approvers", "stale-after"]);
+        if (bad) return bad;
+        if (w.args.length !== 1) return "rig set takes one rig name, then the settings";
+        const approvers = approverList(platform, str(w.flags.get("approvers")));
+        const config: Record<string, unknown> = {
+          maxPolecats: str(w.flags.get("max-polecats")),
+          agent: str(w.flags.get("agent")),
+          mergePolicy: str(w.flags.get("merge"))?.toLowerCase(),
+          approvers,
+          staleAfterMin: str(w.flags.get("stale-after")),
+        };
+        for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
+        return { cmd: "rig_set", name: w.args[0], config };
+      }
+      if (lower === "gate") return buildGate(rest.slice(1));
+      // Discord's subcommands cannot nest three deep: `/gt rig gate-add` is `rig gate add`.
+      if (lower === "gate-add" || lower === "gate-remove") return buildGate([lower.slice(5), ...rest.slice(1)]);
+      return "rig takes add, list, show, set, gate or remove";
     }
     case "sling": {
       const w = splitFlags(rest, new Set());

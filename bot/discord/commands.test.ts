@@ -69,6 +69,16 @@ describe("commandText", () => {
     ];
     expect(commandText(opts)).toBe("rig add https://example.com/r.git --branch dev");
     expect(parseCommand(commandText(opts), "discord")).toMatchObject({ ok: true, command: { cmd: "rig_add", name: "r", branch: "dev" } });
+    const gate = [
+      { name: "rig", type: T.SubcommandGroup, options: [sub("gate-add", [str("command", 'npm test -- --grep "a b"'), str("timeout", "90"), str("gate", "test"), str("name", "r")])] },
+    ];
+    expect(commandText(gate)).toBe('rig gate-add r test --timeout 90 -- npm test -- --grep "a b"');
+    expect(parseCommand(commandText(gate), "discord")).toMatchObject({
+      ok: true,
+      command: { cmd: "rig_gate_add", name: "r", gate: { name: "test", timeoutSec: 90, argv: ["npm", "test", "--", "--grep", "a b"] } },
+    });
+    const remove = [{ name: "rig", type: T.SubcommandGroup, options: [sub("gate-remove", [str("name", "r"), str("gate", "test")])] }];
+    expect(parseCommand(commandText(remove), "discord")).toMatchObject({ ok: true, command: { cmd: "rig_gate_remove", name: "r", gate: "test" } });
   });
 
   it("turns a decision choice into a switch and people into mentions", () => {

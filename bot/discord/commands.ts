@@ -76,6 +76,37 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
         ],
       },
       { name: "list", description: "List the town's rigs", args: [] },
+      { name: "show", description: "A rig's settings and quality gates", args: [{ name: "name", description: "Rig name (default: this channel's)", kind: "text" }] },
+      {
+        name: "set",
+        description: "Change a rig's settings",
+        args: [
+          { name: "name", description: "Rig name", kind: "text", required: true },
+          { name: "agent", description: "Agent CLI for its polecats", kind: "flag", choices: ["claude", "opencode", "codex", "kilo"] },
+          { name: "max-polecats", description: "Polecats at once (0 pauses dispatch)", kind: "flag" },
+          { name: "merge", description: "Merge policy", kind: "flag", choices: ["auto", "approve"] },
+          { name: "approvers", description: "Who may approve merges: @roles, @people or channel", kind: "flag" },
+          { name: "stale-after", description: "Minutes without a heartbeat before a polecat counts as stalled", kind: "flag" },
+        ],
+      },
+      {
+        name: "gate-add",
+        description: "Add (or replace) a quality gate every merge runs",
+        args: [
+          { name: "name", description: "Rig name", kind: "text", required: true },
+          { name: "gate", description: "Gate name, e.g. test", kind: "text", required: true },
+          { name: "command", description: "The command, as words (no shell), e.g. npm test", kind: "rest", required: true },
+          { name: "timeout", description: "Seconds before the gate counts as failed (default 600)", kind: "flag" },
+        ],
+      },
+      {
+        name: "gate-remove",
+        description: "Remove a quality gate",
+        args: [
+          { name: "name", description: "Rig name", kind: "text", required: true },
+          { name: "gate", description: "Gate name", kind: "text", required: true },
+        ],
+      },
       { name: "remove", description: "Unbind a rig", args: [{ name: "name", description: "Rig name", kind: "text", required: true }] },
     ],
   },
@@ -254,6 +285,7 @@ export function commandText(options: readonly ReceivedOption[]): string {
 
 function argWords(given: readonly ReceivedOption[], specs: readonly ArgSpec[]): string[] {
   const out: string[] = [];
+  const rest: string[] = [];
   // Declared order is the grammar's order; Discord sends options in the order people typed them.
   const known = specs.map((s) => ({ s, o: given.find((g) => g.name === s.name) }));
   const unknown = given.filter((g) => !specs.some((s) => s.name === g.name)).map((o) => ({ s: undefined, o }));
@@ -281,11 +313,13 @@ function argWords(given: readonly ReceivedOption[], specs: readonly ArgSpec[]): 
         out.push(`<@&${value}>`);
         break;
       case "rest":
-        out.push("--", value);
+        rest.push("--", value);
         break;
     }
   }
-  return out;
+  // Everything after `--` is the rest's, so it goes last whatever the declared order
+  // (Discord wants required options, like a gate's command, before optional ones).
+  return [...out, ...rest];
 }
 
 const oneLine = (s: string) => s.replace(/\s+/g, " ").trim();

@@ -164,9 +164,9 @@ export function createSlackAdapter(config: SlackAdapterConfig): SlackAdapter {
       return [];
     }
   };
-  /** Groups matter only where the town checks approvers: merge buttons and merge commands. */
+  /** Groups matter only where the town checks approvers: merge buttons and commands, rig settings and gates. */
   const needsGroups = (event: Inbound) =>
-    (event.kind === "button" && event.action.startsWith("mr_")) || (event.kind === "command" && /^merge\b/i.test(event.text.trim()));
+    (event.kind === "button" && event.action.startsWith("mr_")) || (event.kind === "command" && /^(merge|rig\s+(set|gate))\b/i.test(event.text.trim()));
 
   const dispatch = async (event: Inbound, userId: string): Promise<void> => {
     if (needsGroups(event)) event.user.memberOf = await memberOf(userId);

@@ -243,11 +243,22 @@ export class FakeTownApi {
       return [201, { rig }];
     }
     if (method === "GET" && path === "/rigs") return [200, { rigs: this.rigs }];
+    if (at(/^\/rigs\/([^/]+)$/) && method === "GET") {
+      const rig = this.rigs.find((x) => x.id === g(1) || x.name === g(1));
+      return rig ? [200, { rig }] : notFound(`rig ${g(1)}`);
+    }
     if (at(/^\/rigs\/([^/]+)$/) && method === "PATCH") {
       const r = UpdateRigRequest.parse(body);
       const rig = this.rigs.find((x) => x.id === g(1) || x.name === g(1));
       if (!rig) return notFound(`rig ${g(1)}`);
-      rig.config = RigConfig.parse({ ...rig.config, ...r.config });
+      let gates = r.config?.qualityGates ?? rig.config.qualityGates;
+      const change = r.gate;
+      if (change && "put" in change) gates = [...gates.filter((x) => x.name !== change.put.name), change.put];
+      if (change && "remove" in change) {
+        if (!gates.some((x) => x.name === change.remove)) return notFound(`quality gate ${change.remove}`);
+        gates = gates.filter((x) => x.name !== change.remove);
+      }
+      rig.config = RigConfig.parse({ ...rig.config, ...r.config, qualityGates: gates });
       this.emit({ type: "rig_updated", rigId: rig.id, actor: r.actor, data: { rig } });
       return [200, { rig }];
     }
