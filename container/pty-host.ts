@@ -68,6 +68,7 @@ interface Pending {
 }
 
 const THREAD_URL = new URL("./pty-host-thread.ts", import.meta.url);
+const BOOT_URL = new URL("./pty-host-boot.mjs", import.meta.url);
 
 /**
  * PTYs on a worker thread (pty-host-thread.ts): the thread reads every PTY and sends output
@@ -109,7 +110,9 @@ export class ThreadPtyHost implements PtyHost {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(THREAD_URL);
+    // Node 22.6+ strips the thread file's types itself; older Nodes load it through tsx.
+    const strips = Boolean((process.features as { typescript?: unknown }).typescript);
+    const worker = new Worker(strips ? THREAD_URL : BOOT_URL);
     worker.unref();
     worker.on("message", (m: FromThread) => this.receive(m));
     worker.on("error", (e) => this.log.error("PTY thread failed", { error: e.message }));
