@@ -98,4 +98,15 @@ describe("ThreadPtyHost", () => {
       code: "runtime_failed",
     });
   });
+
+  it("starts its thread through tsx too (Nodes before 22.6, which cannot strip types)", async () => {
+    const viaTsx = new ThreadPtyHost({ logger: silentLogger, viaTsx: true });
+    try {
+      const r = await run('process.stdout.write("booted")', {}, viaTsx);
+      expect(await r.exited).toEqual({ exitCode: 0, signal: 0 });
+      expect(r.output().toString()).toBe("booted");
+    } finally {
+      await viaTsx.close();
+    }
+  });
 });

@@ -83,8 +83,13 @@ export class ThreadPtyHost implements PtyHost {
   private readonly log: Logger;
   private closed = false;
 
-  constructor(opts: { logger: Logger }) {
+  private readonly viaTsx: boolean;
+
+  /** `viaTsx`: start the thread through tsx even where Node strips types itself (tests of that path). */
+  constructor(opts: { logger: Logger; viaTsx?: boolean }) {
     this.log = opts.logger.child("pty-host");
+    // Node 22.6+ strips the thread file's types itself; older Nodes load it through tsx.
+    this.viaTsx = opts.viaTsx ?? !(process.features as { typescript?: unknown }).typescript;
   }
 
   spawn(spec: PtySpawn, handlers: PtyHandlers): Promise<PtyProcess> {
@@ -110,9 +115,7 @@ export class ThreadPtyHost implements PtyHost {
 
   private thread(): Worker {
     if (this.worker) return this.worker;
-    // Node 22.6+ strips the thread file's types itself; older Nodes load it through tsx.
-    const strips = Boolean((process.features as { typescript?: unknown }).typescript);
-    const worker = new Worker(strips ? THREAD_URL : BOOT_URL);
+    const worker = new Worker(this.viaTsx ? BOOT_URL : THREAD_URL);
     worker.unref();
     worker.on("message", (m: FromThread) => this.receive(m));
     worker.on("error", (e) => this.log.error("PTY thread failed", { error: e.message }));
