@@ -71,6 +71,8 @@ export const MergeRequest = z.object({
   /** Push the merged target to the rig's remote. */
   push: z.boolean().default(true),
   message: z.string().max(2000).optional(),
+  /** Return the merged change as a patch (`diff`), for the refinery's LLM review. */
+  diff: z.boolean().default(false),
 });
 export type MergeRequest = z.input<typeof MergeRequest>;
 
@@ -89,8 +91,13 @@ export const MergeResult = z.object({
   gates: z.array(GateResult),
   conflicts: z.array(z.string()),
   diffStat: z.string(),
+  /** The patch of target..merge (when asked, gates passed), cut at DIFF_CHARS. */
+  diff: z.string().optional(),
   detail: z.string(),
 });
 export type MergeResult = z.infer<typeof MergeResult>;
+
+/** Characters of patch a merge result carries at most (what an LLM review reads). */
+export const DIFF_CHARS = 60_000;
 
 export const ContainerHealth = z.object({ ok: z.boolean(), agents: z.number().int(), version: z.string() });

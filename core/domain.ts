@@ -106,6 +106,8 @@ export const RigConfigPatch = z
     approvers: z.array(Approver).min(1).max(50),
     /** Minutes without a heartbeat before the witness calls an agent stalled. */
     staleAfterMin: z.number().int().positive().max(24 * 60),
+    /** `llm`: a merge that passed its gates is reviewed by the town's model before it goes in (or to a person). */
+    review: z.enum(["off", "llm"]),
   })
   .partial();
 export type RigConfigPatch = z.infer<typeof RigConfigPatch>;
@@ -118,6 +120,7 @@ export const RigConfig = z.object({
   mergePolicy: F.mergePolicy.unwrap().default("auto"),
   approvers: F.approvers.unwrap().default(["channel"]),
   staleAfterMin: F.staleAfterMin.unwrap().default(10),
+  review: F.review.unwrap().default("off"),
 });
 export type RigConfig = z.infer<typeof RigConfig>;
 

@@ -86,6 +86,32 @@ function gateReport(gates: RefineryGate[]): string {
     .join("\n");
 }
 
+export interface ReviewPromptInput {
+  rig: { name: string };
+  bead: Pick<PromptBead, "id" | "title" | "body">;
+  branch: string;
+  target: string;
+  gates: Pick<RefineryGate, "name" | "ok">[];
+  diffStat: string;
+  /** The patch (already cut to size by the container). */
+  diff: string;
+}
+
+/** The prompt of the LLM review the refinery runs on a merge that passed its gates (rigs with `review: llm`). */
+export function buildReviewPrompt(input: ReviewPromptInput): string {
+  return renderTemplate("review", TEMPLATES.review, {
+    rig_name: input.rig.name,
+    bead_id: input.bead.id,
+    bead_title: input.bead.title,
+    bead_body: input.bead.body.trim() || "(no description)",
+    branch: input.branch,
+    target_branch: input.target,
+    gate_line: input.gates.length === 0 ? "no gates configured" : input.gates.map((g) => `${g.ok ? "✓" : "✗"} ${g.name}`).join(", "),
+    diff_stat: input.diffStat.trimEnd() || "(empty)",
+    diff: input.diff.trimEnd() || "(empty)",
+  });
+}
+
 export interface MayorPromptInput {
   townName: string;
   rigs: string[];

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
  * module lets the Worker (workerd), Node and vitest import them without a loader.
  */
 
-export const TEMPLATE_NAMES = ["polecat", "refinery", "mayor"] as const;
+export const TEMPLATE_NAMES = ["polecat", "refinery", "mayor", "review"] as const;
 
 /** The text templates.ts should have for the current markdown files. */
 export function templatesModule(read: (name: string) => string): string {

@@ -18,7 +18,7 @@ function rigText(rig: Rig): string {
   return [
     `**Rig ${rig.name}**: ${rig.gitUrl}, branch ${code(rig.defaultBranch)}, beads ${code(`${rig.beadPrefix}-…`)}`,
     `• agent ${code(c.agent)}, up to ${c.maxPolecats} polecat(s), stalled after ${c.staleAfterMin} min without a heartbeat`,
-    `• merges: ${c.mergePolicy}${approvers}`,
+    `• merges: ${c.mergePolicy}${approvers}${c.review === "llm" ? ", reviewed by the town's model first" : ""}`,
     gates.length > 0 ? `• quality gates, in order:\n${gates.join("\n")}` : "• quality gates: none",
   ].join("\n");
 }

@@ -71,6 +71,8 @@ describe("parseCommand", () => {
       config: { agent: "opencode", maxPolecats: 4, mergePolicy: "approve", approvers: ["slack:user:U1", "slack:group:S2"], staleAfterMin: 15 },
     });
     expect(ok("rig set api --max-polecats 0")).toEqual({ cmd: "rig_set", name: "api", config: { maxPolecats: 0 } });
+    expect(ok("rig set api --review LLM")).toEqual({ cmd: "rig_set", name: "api", config: { review: "llm" } });
+    expect(bad("rig set api --review maybe").error).toContain("review");
     expect(ok(`rig gate add api test --timeout 120 -- npm test -- --grep "login page"; rm -rf /`)).toEqual({
       cmd: "rig_gate_add",
       name: "api",

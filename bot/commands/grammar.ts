@@ -41,6 +41,7 @@ export const Command = z.discriminatedUnion("cmd", [
         mergePolicy: MergePolicy,
         approvers: z.array(Approver).min(1).max(50),
         staleAfterMin: z.coerce.number().int().positive().max(24 * 60),
+        review: z.enum(["off", "llm"]),
       })
       .partial()
       .refine((c) => Object.keys(c).length > 0, { message: "give at least one setting to change" }),
@@ -72,7 +73,7 @@ export const USAGE: Record<string, string> = {
   help: "help [command]",
   rig:
     'rig add <git-url> [--name NAME] [--branch main] [--merge auto|approve] [--approvers "<@who...>|channel"] | rig list | rig show [name] | ' +
-    'rig set <name> [--agent claude|opencode|codex|kilo] [--max-polecats N] [--merge auto|approve] [--approvers "<@who...>|channel"] [--stale-after MIN] | ' +
+    'rig set <name> [--agent claude|opencode|codex|kilo] [--max-polecats N] [--merge auto|approve] [--approvers "<@who...>|channel"] [--stale-after MIN] [--review llm|off] | ' +
     "rig gate add <name> <gate> [--timeout SEC] -- <command...> | rig gate remove <name> <gate> | rig remove <name>",
   sling: "sling <title> [--priority P0..P4] [--type task|bug|feature|epic] [--rig NAME]",
   status: "status [bead]",
@@ -193,7 +194,7 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
       if (lower === "remove" && rest.length === 2) return { cmd: "rig_remove", name: rest[1] };
       if (lower === "show" && rest.length <= 2) return { cmd: "rig_show", name: rest[1] };
       if (lower === "set") {
-        const bad = unknownFlags(w, ["agent", "max-polecats", "merge", "approvers", "stale-after"]);
+        const bad = unknownFlags(w, ["agent", "max-polecats", "merge", "approvers", "stale-after", "review"]);
         if (bad) return bad;
         if (w.args.length !== 1) return "rig set takes one rig name, then the settings";
         const approvers = approverList(platform, str(w.flags.get("approvers")));
@@ -203,6 +204,7 @@ function build(word: string, rest: string[], platform: Platform, now: number): R
           mergePolicy: str(w.flags.get("merge"))?.toLowerCase(),
           approvers,
           staleAfterMin: str(w.flags.get("stale-after")),
+          review: str(w.flags.get("review"))?.toLowerCase(),
         };
         for (const k of Object.keys(config)) if (config[k] === undefined) delete config[k];
         return { cmd: "rig_set", name: w.args[0], config };

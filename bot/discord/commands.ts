@@ -87,6 +87,7 @@ export const VERBS: readonly (VerbSpec | GroupSpec)[] = [
           { name: "merge", description: "Merge policy", kind: "flag", choices: ["auto", "approve"] },
           { name: "approvers", description: "Who may approve merges: @roles, @people or channel", kind: "flag" },
           { name: "stale-after", description: "Minutes without a heartbeat before a polecat counts as stalled", kind: "flag" },
+          { name: "review", description: "LLM review of every merge before it goes in", kind: "flag", choices: ["off", "llm"] },
         ],
       },
       {

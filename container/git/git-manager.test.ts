@@ -82,6 +82,18 @@ describe("refinery merges", () => {
     expect(again.outcome).toBe("nothing_to_merge");
   });
 
+  it("returns the merged change as a patch when asked (for the LLM review), without pushing on a dry run", async () => {
+    const a = await gm.addWorktree(t.rig, "gt-aaaa");
+    t.commit(a.path, { "a.txt": "first line\nsecond line\n" }, "add a");
+    const before = originMain();
+    const dry = await gm.merge({ rig: t.rig, branch: "gt/gt-aaaa", target: "main", push: false, diff: true });
+    expect(dry.outcome).toBe("merged");
+    expect(dry.diff).toContain("+++ b/a.txt");
+    expect(dry.diff).toContain("+second line");
+    expect(originMain()).toBe(before);
+    expect((await gm.merge({ rig: t.rig, branch: "gt/gt-aaaa", target: "main" })).diff).toBeUndefined();
+  });
+
   it("detects a conflict, lists the files and leaves the target alone", async () => {
     const a = await gm.addWorktree(t.rig, "gt-aaaa");
     const b = await gm.addWorktree(t.rig, "gt-bbbb");

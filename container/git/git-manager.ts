@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { MergeRequest, type MergeResult, type RigSpec } from "../../core/container-api";
+import { DIFF_CHARS, MergeRequest, type MergeResult, type RigSpec } from "../../core/container-api";
 import { errorMessage, GastownError } from "../../core/errors";
 import { beadBranch, RigName } from "../../core/ids";
 import type { Logger } from "../../core/ports";
@@ -41,6 +41,9 @@ export interface BeadWorktree {
 }
 
 const LOCAL_TIMEOUT_MS = 2 * 60_000;
+
+/** The first `max` characters of a patch, saying how much was left out. */
+const cut = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max)}\n[… ${text.length - max} more characters of diff left out]`);
 
 export class GitManager {
   private readonly git: GitRunner;
@@ -233,6 +236,7 @@ export class GitManager {
         await this.git.run(["update-ref", `refs/heads/${target}`, commit], { cwd: repo });
       }
       this.log.info("merged", { rig: rig.name, branch, target, fastForward, pushed: req.push });
+      const diff = req.diff ? cut(await this.git.out(["diff", "--no-color", "--no-ext-diff", base, commit], { cwd: dir }), DIFF_CHARS) : undefined;
       return {
         outcome: "merged",
         commit,
@@ -240,6 +244,7 @@ export class GitManager {
         gates,
         conflicts: [],
         diffStat,
+        ...(diff === undefined ? {} : { diff }),
         detail: `${branch} ${fastForward ? "fast-forwarded" : "merged"} into ${target}${req.push ? "" : " (not pushed)"}`,
       };
     } finally {

@@ -1,7 +1,9 @@
 import type { AgentRuntime, Logger } from "../../core/ports";
 import type { TownDb } from "../../db/client";
 import type { Env } from "../env";
+import { mayorModelFromEnv } from "../mayor/config";
 import { runRefinery } from "../refinery/pass";
+import { modelReviewer } from "../refinery/review";
 import type { ReconcileContext } from "./context";
 import { type ReconcileResult, reconcile } from "./reconcile";
 import { armAlarm } from "./schedule";
@@ -40,7 +42,15 @@ export function reconcileContext(host: ReconcilerHost, policy: ReconcilePolicy =
  */
 export async function runReconcilerAlarm(host: ReconcilerHost, now: number, policy: ReconcilePolicy = DEFAULT_POLICY): Promise<ReconcileResult> {
   const result = await reconcile(reconcileContext(host, policy), now);
-  const refinery = await runRefinery({ db: host.db, runtime: host.runtime, log: host.log.child("refinery"), now: () => Math.max(now, Date.now()) });
+  // The LLM review (rigs with `review: llm`) runs on the mayor's model; without one a person decides.
+  const model = mayorModelFromEnv(host.env);
+  const refinery = await runRefinery({
+    db: host.db,
+    runtime: host.runtime,
+    log: host.log.child("refinery"),
+    now: () => Math.max(now, Date.now()),
+    reviewer: model ? modelReviewer(model) : null,
+  });
   // A merge that closed a bead released its polecat: the reconciler has work right away.
   const refineryAt = refinery.changed ? Math.max(now, Date.now()) : refinery.nextAlarmAt;
   const snapshotsAt = await refreshSnapshots({ db: host.db, runtime: host.runtime, log: host.log.child("snapshots"), now: Math.max(now, Date.now()), everyMs: snapshotEveryMs(host.env.GASTOWN_SNAPSHOT_SECONDS) });

@@ -23,6 +23,8 @@ export type Verdict =
   | { kind: "merged"; detail: string }
   /** Merged and gated but not pushed (policy `approve`): a person decides. */
   | { kind: "awaiting_approval"; detail: string }
+  /** Merged, gated and approved by the LLM review (policy `auto`): queued again to push. */
+  | { kind: "reviewed"; detail: string }
   /** The branch is at fault: back to its polecat with the reason. */
   | { kind: "send_back"; state: "rejected" | "conflict"; detail: string; mail: { subject: string; body: string } }
   /** The refinery or container failed: the polecat is not at fault; try again later. */

@@ -10,6 +10,7 @@ import { inTransaction } from "../../db/tx";
 import { judgeMerge, summarizeRun, type Verdict } from "./outcome";
 import { DEFAULT_REFINERY_POLICY, REFINERY, type RefineryPolicy } from "./policy";
 import { recordRun } from "./record-run";
+import type { Reviewer } from "./review";
 
 /**
  * The refinery pass, run on the TownDO alarm after the reconciler: for every rig, take the
@@ -29,6 +30,8 @@ export interface RefineryContext {
   /** Current time; merges take a while, so results are stamped when they arrive. */
   now(): number;
   policy?: RefineryPolicy;
+  /** The LLM review of rigs with `review: llm`; null or absent: the town has no model (a person decides). */
+  reviewer?: Reviewer | null;
 }
 
 export interface RefineryReport {
@@ -50,6 +53,8 @@ interface Claim {
   row: MergeRequestRow;
   rig: Rig;
   push: boolean;
+  /** A dry run whose patch the LLM review reads before anything is pushed. */
+  review: boolean;
   message: string;
 }
 
@@ -65,11 +70,15 @@ function claimNext(db: TownDb, rigId: string, now: number): Claim | null {
     const next = nextQueued(db, rigId, now);
     if (!next) return null;
     const rig = getRig(db, rigId);
-    const push = rig.config.mergePolicy === "auto" || next.approvedBy !== null;
-    const detail = push ? `merging into ${next.target}` : `checking that it merges into ${next.target} and passes its gates (not pushed until approved)`;
+    // Approved (by a person, or by the LLM review on an auto rig): this run pushes.
+    const review = rig.config.review === "llm" && next.approvedBy === null;
+    const push = next.approvedBy !== null || (rig.config.mergePolicy === "auto" && !review);
+    const detail = push
+      ? `merging into ${next.target}`
+      : `checking that it merges into ${next.target} and passes its gates (not pushed until ${review ? "reviewed" : "approved"})`;
     const row = changeMergeRequestIn(db, next.beadId, { state: "merging", detail }, REFINERY, now);
     const title = requireBeadRow(db, row.sourceBeadId).title;
-    return { row, rig, push, message: `Merge ${row.branch}: ${title}`.slice(0, 2000) };
+    return { row, rig, push, review, message: `Merge ${row.branch}: ${title}`.slice(0, 2000) };
   });
 }
 
@@ -82,7 +91,48 @@ function mergeRequestFor(c: Claim): MergeRequest {
     gates: rig.config.qualityGates,
     push: c.push,
     message: c.message,
+    diff: c.review,
   };
+}
+
+/**
+ * The LLM review of a dry run that merged and passed its gates. Approved: an auto rig's merge
+ * goes in on the next run, an approve rig's waits for a person as before (with the review's
+ * summary). Changes asked: back to the polecat with the comments. No model, or no usable
+ * answer: a person decides (never merged unreviewed).
+ */
+async function reviewed(ctx: RefineryContext, claim: Claim, result: MergeResult, passed: Verdict): Promise<Verdict> {
+  const { row, rig } = claim;
+  const bead = requireBeadRow(ctx.db, row.sourceBeadId);
+  const person = rig.config.mergePolicy === "approve" ? "an approver decides" : "a person decides (Approve or Reject)";
+  if (!ctx.reviewer) return { kind: "awaiting_approval", detail: `${passed.detail}\nLLM review is on for this rig but the town has no model configured: ${person}.` };
+  try {
+    const v = await ctx.reviewer.review({
+      rig: { name: rig.name },
+      bead: { id: bead.id, title: bead.title, body: bead.body },
+      branch: row.branch,
+      target: row.target,
+      gates: result.gates,
+      diffStat: result.diffStat,
+      diff: result.diff ?? "",
+    });
+    if (!v.approve) {
+      return {
+        kind: "send_back",
+        state: "rejected",
+        detail: `the LLM review asks for changes: ${v.summary}`,
+        mail: {
+          subject: `Merge of ${row.branch} needs changes: ${v.summary}`,
+          body: [`The refinery's review of ${row.branch} asks for changes before it merges into ${row.target}:`, "", v.summary, "", v.comments || "(no further comments)", "", "Fix it on your branch, commit, and call gt_done again when it is ready."].join("\n"),
+        },
+      };
+    }
+    if (rig.config.mergePolicy === "approve") return { kind: "awaiting_approval", detail: `The LLM review approves: ${v.summary}\n${passed.detail}` };
+    return { kind: "reviewed", detail: `approved by the LLM review: ${v.summary}` };
+  } catch (e) {
+    ctx.log.warn("LLM review failed", { mergeRequestId: row.beadId, error: errorMessage(e) });
+    return { kind: "awaiting_approval", detail: `${passed.detail}\nThe LLM review could not run (${errorMessage(e).slice(0, 300)}): ${person}.` };
+  }
 }
 
 /** A merge claimed longer ago than its lease is treated as a lost run (counted, retried). */
@@ -102,6 +152,7 @@ async function runOne(ctx: RefineryContext, claim: Claim, policy: RefineryPolicy
   try {
     result = await ctx.runtime.merge(mergeRequestFor(claim));
     verdict = judgeMerge(result, { branch: row.branch, target: row.target, push: claim.push });
+    if (claim.review && verdict.kind === "awaiting_approval") verdict = await reviewed(ctx, claim, result, verdict);
   } catch (e) {
     verdict = { kind: "retry", detail: `the refinery could not reach the container to merge ${row.branch}: ${errorMessage(e)}` };
   }

@@ -3,6 +3,9 @@ import type { Actor } from "../../core/domain";
 /** The refinery acts under this name in bead events, town events, mail and escalations. */
 export const REFINERY: Actor = { kind: "system", id: "refinery", name: "refinery" };
 
+/** Who approved a merge its LLM review let through (the merge request's `approvedBy`). */
+export const LLM_REVIEW = "refinery:llm-review";
+
 /** Source recorded on the escalations the refinery raises. */
 export const REFINERY_SOURCE = "refinery";
 

@@ -5,7 +5,7 @@ import { raiseEscalation } from "../../db/escalations";
 import { changeMergeRequestIn, type MergeRequestRow, type MergeRunSummary, requireMergeRequestRow } from "../../db/merge-requests";
 import { inTransaction } from "../../db/tx";
 import type { Verdict } from "./outcome";
-import { errorBackoffMs, REFINERY, REFINERY_SOURCE, type RefineryPolicy } from "./policy";
+import { errorBackoffMs, LLM_REVIEW, REFINERY, REFINERY_SOURCE, type RefineryPolicy } from "./policy";
 import { sendBackToPolecat } from "./send-back";
 
 /**
@@ -64,6 +64,16 @@ export function recordRun(db: TownDb, mrId: string, verdict: Verdict, summary: M
     if (verdict.kind === "awaiting_approval") {
       changeMergeRequestIn(db, mrId, { state: "awaiting_approval", detail: verdict.detail, result: summary, nextAttemptAt: null }, REFINERY, now);
       return { state: "awaiting_approval", escalationId: null, mailedAgentId: null };
+    }
+    if (verdict.kind === "reviewed") {
+      changeMergeRequestIn(
+        db,
+        mrId,
+        { state: "queued", approvedBy: LLM_REVIEW, approvedAt: now, detail: verdict.detail, result: summary, nextAttemptAt: null },
+        REFINERY,
+        now,
+      );
+      return { state: "queued", escalationId: null, mailedAgentId: null };
     }
     const attempts = before.attempts + 1;
     if (attempts >= policy.maxAttempts) {

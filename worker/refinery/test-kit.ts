@@ -16,6 +16,7 @@ import type { TownContext } from "../town/context";
 import { agentDone } from "../town/agent-self";
 import { type RefineryReport, runRefinery } from "./pass";
 import { DEFAULT_REFINERY_POLICY, type RefineryPolicy } from "./policy";
+import type { Reviewer } from "./review";
 
 /**
  * Test kit of the refinery (workerd): a fresh town with rig `web`, a FakeRuntime whose merges
@@ -112,7 +113,12 @@ export interface RefineryKit {
 }
 
 /** Runs `fn` against a new town whose rig `web` has the given config. */
-export function withRefinery<T>(config: Partial<RigConfig>, fn: (k: RefineryKit) => Promise<T>, policy: RefineryPolicy = DEFAULT_REFINERY_POLICY): Promise<T> {
+export function withRefinery<T>(
+  config: Partial<RigConfig>,
+  fn: (k: RefineryKit) => Promise<T>,
+  policy: RefineryPolicy = DEFAULT_REFINERY_POLICY,
+  reviewer: Reviewer | null = null,
+): Promise<T> {
   return withTown(async (db) => {
     const clock = testClock(T0);
     const runtime = new ScriptedMergeRuntime(clock);
@@ -137,7 +143,7 @@ export function withRefinery<T>(config: Partial<RigConfig>, fn: (k: RefineryKit)
         agentDone(t, holder.id, { summary });
         return resolveMergeRequest(db, beadId).beadId;
       },
-      refine: () => runRefinery({ db, runtime, log: silentLogger, now: () => clock.now(), policy }),
+      refine: () => runRefinery({ db, runtime, log: silentLogger, now: () => clock.now(), policy, reviewer }),
       async reconcile() {
         await reconcile(rctx, clock.now());
       },

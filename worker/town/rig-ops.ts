@@ -9,7 +9,7 @@ import type { TownContext } from "./context";
 
 /**
  * On a rig whose merges need approval, these settings decide what reaches its branch (merge
- * policy, approvers, quality gates) or what runs in the container (the agent, which may be a
+ * policy, approvers, quality gates, LLM review) or what runs in the container (the agent, which may be a
  * command): only the rig's approvers, or the operator (`system`), may change them.
  */
 function guardApproval(t: TownContext, rigName: string, input: z.input<typeof UpdateRigRequest>): void {
@@ -17,7 +17,7 @@ function guardApproval(t: TownContext, rigName: string, input: z.input<typeof Up
   const rig = getRig(t.db, rigName);
   if (rig.config.mergePolicy !== "approve" || req.actor.kind === "system") return;
   const c = req.config ?? {};
-  const touched = [c.mergePolicy && "the merge policy", c.approvers && "the approvers", (c.qualityGates || req.gate) && "the quality gates", c.agent && "the agent"].filter(
+  const touched = [c.mergePolicy && "the merge policy", c.approvers && "the approvers", (c.qualityGates || req.gate) && "the quality gates", c.review && "the review", c.agent && "the agent"].filter(
     (x): x is string => typeof x === "string",
   );
   if (touched.length === 0 || mayDecide(rig.config.approvers, req.actor, req.memberOf)) return;
