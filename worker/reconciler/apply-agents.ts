@@ -92,18 +92,24 @@ export async function applyDispatch(ctx: ReconcileContext, a: ActionOf<"dispatch
   return "applied";
 }
 
+/** One more failed runtime call for the agent: its next try waits a growing backoff. Returns the failures in a row. */
+function backOff(ctx: ReconcileContext, agentId: string, before: number, now: number): number {
+  const failures = before + 1;
+  ctx.db
+    .update(agents)
+    .set({ dispatchFailures: failures, nextDispatchAt: now + dispatchBackoffMs(ctx.policy, failures) })
+    .where(eq(agents.id, agentId))
+    .run();
+  return failures;
+}
+
 /** The bead goes back to the ready queue; the agent fails with a growing backoff; people see why. */
 function recordDispatchFailure(ctx: ReconcileContext, a: ActionOf<"dispatch">, cause: unknown, now: number): void {
   const error = errorMessage(cause);
   const attempt = inTransaction(ctx.db, () => {
     const before = agentRow(ctx.db, a.agentId);
-    const failures = before.dispatchFailures + 1;
     if (before.hookedBeadId === a.beadId) unhook(ctx.db, a.agentId, WITNESS, now, `dispatch failed: ${error}`);
-    ctx.db
-      .update(agents)
-      .set({ dispatchFailures: failures, nextDispatchAt: now + dispatchBackoffMs(ctx.policy, failures) })
-      .where(eq(agents.id, a.agentId))
-      .run();
+    const failures = backOff(ctx, a.agentId, before.dispatchFailures, now);
     setAgentStatus(ctx.db, a.agentId, "failed", `dispatch failed: ${error}`, WITNESS, now);
     appendTownEvent(
       ctx.db,
@@ -164,14 +170,10 @@ export async function applyStop(ctx: ReconcileContext, a: ActionOf<"stop">, now:
     const error = errorMessage(e);
     // Stalled, not exited: it may still run, and the status change tells people it could not be
     // stopped. The patrol tries again after the same backoff a failed dispatch waits out.
-    const failures = agentRow(ctx.db, a.agentId).dispatchFailures + 1;
-    inTransaction(ctx.db, () => {
-      ctx.db
-        .update(agents)
-        .set({ dispatchFailures: failures, nextDispatchAt: now + dispatchBackoffMs(ctx.policy, failures) })
-        .where(eq(agents.id, a.agentId))
-        .run();
+    const failures = inTransaction(ctx.db, () => {
+      const n = backOff(ctx, a.agentId, agentRow(ctx.db, a.agentId).dispatchFailures, now);
       setAgentStatus(ctx.db, a.agentId, "stalled", `stop failed: ${error}`, WITNESS, now);
+      return n;
     });
     ctx.log.warn("stop failed", { agentId: a.agentId, error, failures });
     return "failed";

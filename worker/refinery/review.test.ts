@@ -1,5 +1,5 @@
-import { inject } from "vitest";
-import { describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
+import type { MergeResult } from "../../core/container-api";
 import { getBead } from "../../db/beads";
 import { inbox } from "../../db/mail";
 import { mergeRequestView } from "../../db/merge-requests";
@@ -8,7 +8,7 @@ import { createAnthropicClient } from "../mayor/anthropic";
 import { createOpenAiClient } from "../mayor/openai";
 import { DEFAULT_REFINERY_POLICY, LLM_REVIEW } from "./policy";
 import { modelReviewer } from "./review";
-import { mergeResult, withRefinery } from "./test-kit";
+import { mergeResult, type RefineryKit, withRefinery } from "./test-kit";
 
 /**
  * The refinery's LLM review (rig config `review: llm`) through the real model clients and a
@@ -28,6 +28,15 @@ async function scriptedModel(script: ScriptTurn[]) {
 
 const verdict = (input: Record<string, unknown>): ScriptTurn[] => [{ tools: [{ name: "review_verdict", input }] }];
 
+/** A bead worked and handed in; the container answers the dry run with PATCH (then `more`); one refinery pass. */
+async function reviewOne(k: RefineryKit, ...more: MergeResult[]): Promise<{ beadId: string; agentId: string; mr: string }> {
+  const w = await k.work("login times out after 5 s");
+  const mr = k.done(w.beadId);
+  k.runtime.answer(mergeResult({ diff: PATCH }), ...more);
+  await k.refine();
+  return { ...w, mr };
+}
+
 describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %s API", (api) => {
   const client = (url: string) =>
     api === "anthropic" ? createAnthropicClient({ baseUrl: url, apiKey: "sk-ant-test", model: "claude-test" }) : createOpenAiClient({ baseUrl: `${url}/v1`, apiKey: "sk-test", model: "gpt-test" });
@@ -37,17 +46,14 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
     await withRefinery(
       { review: "llm" },
       async (k) => {
-        const w = await k.work("login times out after 5 s");
-        const mr = k.done(w.beadId);
-        k.runtime.answer(mergeResult({ diff: PATCH }), mergeResult());
-        await k.refine();
+        const { beadId, mr } = await reviewOne(k, mergeResult());
         expect(k.runtime.merges().map((m) => [m.push, m.diff])).toEqual([
           [false, true],
           [true, false],
         ]);
         expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "merged", approvedBy: LLM_REVIEW });
         expect(k.mergeEvents(mr).map((e) => e.data.detail)).toContainEqual("approved by the LLM review: raises the timeout as the bead asks");
-        expect(getBead(k.db, w.beadId).status).toBe("closed");
+        expect(getBead(k.db, beadId).status).toBe("closed");
         // The model read the patch and the bead.
         const sent = JSON.stringify((await model.requests())[0]?.body);
         expect(sent).toContain("+export const timeout = 30;");
@@ -64,13 +70,10 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
     await withRefinery(
       { review: "llm" },
       async (k) => {
-        const w = await k.work("login times out after 5 s");
-        const mr = k.done(w.beadId);
-        k.runtime.answer(mergeResult({ diff: PATCH }));
-        await k.refine();
+        const { agentId, mr } = await reviewOne(k);
         expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
         expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "rejected", detail: "the LLM review asks for changes: no test for the new timeout" });
-        const mail = inbox(k.db, w.agentId);
+        const mail = inbox(k.db, agentId);
         expect(mail.at(-1)).toMatchObject({ subject: expect.stringContaining("needs changes"), body: expect.stringContaining("Add a test in src/app.test.ts.") });
       },
       DEFAULT_REFINERY_POLICY,
@@ -83,10 +86,7 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
     await withRefinery(
       { review: "llm", mergePolicy: "approve" },
       async (k) => {
-        const w = await k.work("login times out after 5 s");
-        const mr = k.done(w.beadId);
-        k.runtime.answer(mergeResult({ diff: PATCH }));
-        await k.refine();
+        const { mr } = await reviewOne(k);
         expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", approvedBy: null, detail: expect.stringContaining("The LLM review approves: looks right") });
         expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
       },
@@ -97,10 +97,7 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
     await withRefinery(
       { review: "llm" },
       async (k) => {
-        const w = await k.work("login times out after 5 s");
-        const mr = k.done(w.beadId);
-        k.runtime.answer(mergeResult({ diff: PATCH }));
-        await k.refine();
+        const { mr } = await reviewOne(k);
         expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("could not run") });
         expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
       },
@@ -113,10 +110,7 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
 describe("refinery: LLM review without a model", () => {
   it("never merges unreviewed: a person decides", async () => {
     await withRefinery({ review: "llm" }, async (k) => {
-      const w = await k.work("login times out after 5 s");
-      const mr = k.done(w.beadId);
-      k.runtime.answer(mergeResult({ diff: PATCH }));
-      await k.refine();
+      const { mr } = await reviewOne(k);
       expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("no model configured") });
       expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
     });
