@@ -154,7 +154,7 @@ describe("control server over HTTP", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual(result);
     // Defaults applied by the schema reach the merger.
-    expect(seen).toEqual([{ ...mergeBody, gates: [], push: true }]);
+    expect(seen).toEqual([{ ...mergeBody, gates: [], push: true, diff: false }]);
   });
 
   it("requires the shared bearer token when configured (health stays open)", async () => {
