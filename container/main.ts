@@ -9,6 +9,7 @@ import { loadConfig } from "./config";
 import { GitManager } from "./git/git-manager";
 import { GitWorkspaceProvider } from "./git/workspace-provider";
 import { gtMcpCommand } from "./mcp/gt-server-command";
+import { createRedactor, redactMergeResult } from "./redact";
 import { createControlServer } from "./server";
 import { Supervisor } from "./supervisor";
 
@@ -33,7 +34,9 @@ const supervisor = new Supervisor({
   heartbeatMs: config.heartbeatMs,
   scrollback: config.scrollback,
 });
-const app = createControlServer({ supervisor, merge: (req) => git.merge(req), logger, token: config.token, version });
+// What merges report goes to chat, mail and the LLM review: the container's secrets never do.
+const mergeRedactor = createRedactor({ secrets: config.secrets });
+const app = createControlServer({ supervisor, merge: async (req) => redactMergeResult(await git.merge(req), mergeRedactor), logger, token: config.token, version });
 
 const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
   logger.info("control server listening", { url: `http://${config.host}:${info.port}`, dataDir: config.dataDir, auth: config.token !== undefined });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRedactor, REDACTED } from "./redact";
+import { createRedactor, REDACTED, redactMergeResult } from "./redact";
 import { redactAnsi, stripAnsi } from "./redact-ansi";
 
 const ANT = "sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345";
@@ -95,5 +95,28 @@ describe("redactAnsi", () => {
   it("refuses (null) when a secret hides behind a non-colour escape", () => {
     // A cursor move in the middle: the visible words are apart, yet stripped they form a key.
     expect(redactAnsi(r, "sk-ant-api03-ABCDE\x1b[1DFGHIJKLMNOP")).toBeNull();
+  });
+});
+
+describe("redactMergeResult", () => {
+  it("replaces secrets in gate output, detail, diff stat and patch; keeps the rest", () => {
+    const r = createRedactor({ secrets: ["container-secret-value-42"] });
+    const out = redactMergeResult(
+      {
+        outcome: "gates_failed",
+        commit: null,
+        fastForward: false,
+        gates: [{ name: "env", ok: false, exitCode: 1, timedOut: false, output: "HOME=/root\nGASTOWN_TOKEN=container-secret-value-42\n", ms: 3 }],
+        conflicts: [],
+        diffStat: " config.ts | 1 +",
+        diff: `+const key = "${ANT}";\n`,
+        detail: "gate env exited with 1 (container-secret-value-42)",
+      },
+      r,
+    );
+    expect(out.gates[0]?.output).toBe(`HOME=/root\nGASTOWN_TOKEN=${REDACTED}\n`);
+    expect(out.diff).toBe(`+const key = "${REDACTED}";\n`);
+    expect(out.detail).toBe(`gate env exited with 1 (${REDACTED})`);
+    expect(out).toMatchObject({ outcome: "gates_failed", diffStat: " config.ts | 1 +", gates: [{ name: "env", exitCode: 1 }] });
   });
 });

@@ -1,3 +1,4 @@
+import type { MergeResult } from "../core/container-api";
 /**
  * Redaction of secrets from terminal output before a snapshot leaves the container.
  * Works on plain text; `redact-ansi.ts` maps the same spans onto serialized ANSI so a secret
@@ -140,4 +141,19 @@ export function createRedactor(opts: RedactorOptions = {}): Redactor {
   };
 
   return { spans, text: (t) => applySpans(t, spans(t)), rows };
+}
+
+/**
+ * A merge result as it may leave the container: gate output, the detail, the diff stat and the
+ * patch go to chat threads, mail and an LLM review, so the same secrets as on screens are
+ * replaced (a gate can print anything it can read).
+ */
+export function redactMergeResult(result: MergeResult, redactor: Redactor): MergeResult {
+  return {
+    ...result,
+    detail: redactor.text(result.detail),
+    diffStat: redactor.text(result.diffStat),
+    ...(result.diff === undefined ? {} : { diff: redactor.text(result.diff) }),
+    gates: result.gates.map((g) => ({ ...g, output: redactor.text(g.output) })),
+  };
 }
