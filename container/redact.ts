@@ -1,8 +1,9 @@
 import type { MergeResult } from "../core/container-api";
+
 /**
- * Redaction of secrets from terminal output before a snapshot leaves the container.
- * Works on plain text; `redact-ansi.ts` maps the same spans onto serialized ANSI so a secret
- * split by colour codes is still caught.
+ * Redaction of secrets from terminal output before a snapshot leaves the container (and from
+ * merge results). Works on plain text; `redact-ansi.ts` maps the same spans onto serialized
+ * ANSI so a secret split by colour codes is still caught.
  */
 
 /** What a secret is replaced with. Must not itself match any pattern below. */
