@@ -1,8 +1,10 @@
+import { and, like, sql } from "drizzle-orm";
 import { z } from "zod";
 import type { BindChannelRequest, BindThreadRequest } from "../../core/town-api";
 import { beadForThread, bindChannel, bindThread, type ChatPlatform, channelsForRig, rigForChannel, threadForBead } from "../../db/chat";
 import { seenInbound } from "../../db/inbound";
 import { getRig } from "../../db/rigs";
+import { townMeta } from "../../db/schema";
 import { getMeta, setMeta } from "../../db/town-meta";
 import { type NotificationFailure, recordNotificationFailure } from "../escalation/ping-retry";
 import type { TownContext } from "./context";
@@ -11,8 +13,25 @@ import type { TownContext } from "./context";
 export const ChatRef = z.object({ channelId: z.string().min(1), threadId: z.string().min(1).nullable(), messageId: z.string().min(1) });
 export type ChatRef = z.infer<typeof ChatRef>;
 
-/** Chat refs live in town_meta, one row per platform and key. */
+/** Chat refs live in town_meta, one row per platform and key, stamped with when they were stored. */
 const refKey = (platform: ChatPlatform, key: string) => `chat_ref:${platform}:${key}`;
+
+/** Refs older than this are forgotten: nothing edits or re-posts a month-old message. */
+export const CHAT_REF_TTL_MS = 30 * 24 * 3_600_000;
+/** The forgetting runs at most this often (it scans every ref). */
+const PRUNE_EVERY_MS = 3_600_000;
+const PRUNED_AT = "chat_ref_pruned_at";
+
+/** Forgets refs stored more than CHAT_REF_TTL_MS ago (refs without a stamp, from before stamps, stay). */
+function pruneChatRefs(t: TownContext): void {
+  const now = t.now();
+  if (now - Number(getMeta(t.db, PRUNED_AT) ?? 0) < PRUNE_EVERY_MS) return;
+  t.db
+    .delete(townMeta)
+    .where(and(like(townMeta.key, "chat_ref:%"), sql`json_extract(${townMeta.value}, '$.at') < ${now - CHAT_REF_TTL_MS}`))
+    .run();
+  setMeta(t.db, PRUNED_AT, String(now));
+}
 
 /** Chat bindings, inbound dedupe and failed notifications (`/towns/:town/chat`, `/inbound`). */
 export const chatOps = {
@@ -39,7 +58,8 @@ export const chatOps = {
   /** Remember the message posted for `key` (`mayor:<turnId>`, `out:<seq>`), replacing any earlier one. */
   setChatRef: (t: TownContext, platform: ChatPlatform, key: string, ref: ChatRef) => {
     const value = ChatRef.parse(ref);
-    setMeta(t.db, refKey(platform, key), JSON.stringify(value));
+    pruneChatRefs(t);
+    setMeta(t.db, refKey(platform, key), JSON.stringify({ ...value, at: t.now() }));
     return { platform, key, ...value };
   },
   /** The message posted for `key`, or null. */
