@@ -67,6 +67,18 @@ function onData(id: number, p: Proc, chunk: Uint8Array): void {
     }, LINGER_MS);
 }
 
+/**
+ * The agent leads its own session and process group in the PTY: a signal goes to the whole
+ * group (its MCP server, its shells), else to the agent alone.
+ */
+function killGroup(pty: IPty, signal: string): void {
+  try {
+    process.kill(-pty.pid, signal);
+  } catch {
+    pty.kill(signal);
+  }
+}
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -101,7 +113,7 @@ port.on("message", (m: Request) => {
   try {
     if (m.t === "write") p.pty.write(m.data);
     else if (m.t === "resize") p.pty.resize(m.cols, m.rows);
-    else if (m.t === "kill") p.pty.kill(m.signal);
+    else if (m.t === "kill") killGroup(p.pty, m.signal);
     else if (m.t === "pause") p.pty.pause();
     else if (m.t === "resume") p.pty.resume();
   } catch (e) {

@@ -27,6 +27,18 @@ async function run(code: string, over: Partial<PtySpawn> = {}, on: ThreadPtyHost
 }
 
 const STAY = "setInterval(() => {}, 1000);";
+/** A program with a child that ignores the terminal's hang-up (only a signal to the group ends it). */
+const WITH_CHILD = `const c = require("child_process").spawn("sh", ["-c", "trap '' HUP; exec sleep 600"]); console.log("child=" + c.pid); ${STAY}`;
+
+/** Whether no process `pid` exists any more. */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 describe("ThreadPtyHost", () => {
   it("delivers every byte in order before the exit, across many batches", async () => {
@@ -49,6 +61,14 @@ describe("ThreadPtyHost", () => {
     await waitFor(() => killed.output().includes("up"), "program up");
     killed.proc.kill("SIGKILL");
     expect((await killed.exited).signal).toBe(9);
+  });
+
+  it("a kill reaches the program's children too (its process group)", async () => {
+    const r = await run(WITH_CHILD);
+    const child = Number(await waitFor(() => /child=(\d+)/.exec(r.output().toString())?.[1], "program and its child up"));
+    r.proc.kill("SIGTERM");
+    expect((await r.exited).signal).toBe(15);
+    await waitFor(() => gone(child), "the child gone too");
   });
 
   it("types into the program and resizes its PTY", async () => {
@@ -87,13 +107,14 @@ describe("ThreadPtyHost", () => {
     expect(r.output().toString()).toBe("ok");
   });
 
-  it("close() kills what still runs and reports it; later spawns are refused", async () => {
+  it("close() kills what still runs, children included (even ones that ignore the hang-up), and reports it; later spawns are refused", async () => {
     const own = new ThreadPtyHost({ logger: silentLogger });
-    const r = await run(`console.log("up"); ${STAY}`, {}, own);
-    await waitFor(() => r.output().includes("up"), "program up");
+    const r = await run(WITH_CHILD, {}, own);
+    const child = Number(await waitFor(() => /child=(\d+)/.exec(r.output().toString())?.[1], "program and its child up"));
     await own.close();
     expect((await r.exited).signal).toBe(9);
     expect(() => process.kill(r.proc.pid, 0)).toThrow(/ESRCH/);
+    await waitFor(() => gone(child), "the child gone too");
     await expect(own.spawn({ file: "true", args: [], cwd: "/", env: {}, cols: 80, rows: 24 }, { onData: () => {}, onExit: () => {} })).rejects.toMatchObject({
       code: "runtime_failed",
     });

@@ -68,6 +68,8 @@ interface Pending {
 }
 
 const THREAD_URL = new URL("./pty-host-thread.ts", import.meta.url);
+/** How long close() waits for killed processes to report their exit. */
+const CLOSE_WAIT_MS = 5_000;
 const BOOT_URL = new URL("./pty-host-boot.mjs", import.meta.url);
 
 /**
@@ -82,6 +84,8 @@ export class ThreadPtyHost implements PtyHost {
   private readonly procs = new Map<number, Pending>();
   private readonly log: Logger;
   private closed = false;
+  /** Set while close() waits for the last exits. */
+  private drained: (() => void) | null = null;
 
   private readonly viaTsx: boolean;
 
@@ -103,11 +107,25 @@ export class ThreadPtyHost implements PtyHost {
     });
   }
 
+  /**
+   * Kills what still runs (SIGKILL to each process group, through the thread) and waits for
+   * the exits before the thread goes: node-pty reports an exit from a native thread, and one
+   * arriving after the worker is gone aborts the whole process.
+   */
   async close(): Promise<void> {
     this.closed = true;
     const worker = this.worker;
     if (!worker) return;
+    if (this.procs.size > 0) {
+      const drained = new Promise<void>((resolve) => {
+        this.drained = resolve;
+      });
+      for (const [id, p] of this.procs) if (p.pid !== null) this.send({ t: "kill", id, signal: "SIGKILL" });
+      const late = new Promise<void>((r) => setTimeout(r, CLOSE_WAIT_MS).unref());
+      await Promise.race([drained, late]);
+    }
     this.worker = null;
+    // Whatever did not report back in time: killed from here, reported as killed.
     for (const [id, p] of this.procs) if (p.pid !== null) this.killPid(p.pid, id);
     await worker.terminate();
     this.failAll("the PTY host closed");
@@ -137,6 +155,8 @@ export class ThreadPtyHost implements PtyHost {
       case "spawned":
         p.pid = m.pid;
         p.resolve(this.handle(m.id, m.pid));
+        // Started while the host was closing: it goes at once.
+        if (this.closed) this.send({ t: "kill", id: m.id, signal: "SIGKILL" });
         return;
       case "spawn_failed":
         this.forget(m.id);
@@ -174,7 +194,9 @@ export class ThreadPtyHost implements PtyHost {
 
   private forget(id: number): void {
     this.procs.delete(id);
-    if (this.procs.size === 0) this.worker?.unref();
+    if (this.procs.size > 0) return;
+    this.worker?.unref();
+    this.drained?.();
   }
 
   /** Ends every process still known (killed with SIGKILL just before): spawns reject, running ones report the kill. */
@@ -186,11 +208,16 @@ export class ThreadPtyHost implements PtyHost {
     }
   }
 
+  /** The agent leads its own session in the PTY: its whole process group goes (MCP servers, shells). */
   private killPid(pid: number, id: number): void {
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      this.log.debug("process already gone", { pid, id });
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, "SIGKILL");
+        return;
+      } catch {
+        // no such group (or process): try the process itself, then it is gone
+      }
     }
+    this.log.debug("process already gone", { pid, id });
   }
 }
