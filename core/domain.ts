@@ -60,6 +60,9 @@ export const AgentKind = z.union([
 export type AgentKind = z.infer<typeof AgentKind>;
 
 export const MergePolicy = z.enum(["auto", "approve"]);
+
+/** Who approved a merge the refinery's LLM review let through (a merge request's `approvedBy`, its event's `by`). */
+export const LLM_REVIEWER = "refinery:llm-review";
 export type MergePolicy = z.infer<typeof MergePolicy>;
 
 export const MergeState = z.enum(["queued", "merging", "awaiting_approval", "merged", "rejected", "conflict", "failed"]);

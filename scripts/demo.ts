@@ -7,7 +7,8 @@
  * with every model call answered by a scripted model server. Then, in chat: a rig is bound,
  * the mayor slings three beads in a convoy, polecats (real Claude Code in PTYs) do the work,
  * live terminal snapshots are posted (and saved as PNGs), one polecat escalates and the
- * escalation is acknowledged, the refinery merges all three, and the convoy lands.
+ * escalation is acknowledged, the refinery gates (a quality gate set from chat), reviews (the
+ * LLM review, scripted) and merges all three, and the convoy lands.
  * Prints the chat transcript; exits 0 when the convoy has landed.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -38,6 +39,12 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true });
   const origin = makeTempOrigin("app");
   const model = await startModelRouter([
+    {
+      // The refinery's LLM review (the rig is set to `--review llm` below): one verdict per merge.
+      name: "review",
+      match: /You review merges for the Gastown refinery/,
+      turns: [{ tools: [{ name: "review_verdict", input: { approve: true, summary: "does what the bead asks; nothing else changes" } }] }],
+    },
     {
       name: "mayor",
       match: /You are the mayor/,
@@ -122,6 +129,7 @@ async function main(): Promise<number> {
   let ackedSeen = false;
   let escalatedBead: string | null = null;
   let pngs = 0;
+  let reviewed = 0;
   const acked = new Set<string>();
   const ws = new WebSocket(`${town.workerUrl.replace("http", "ws")}/towns/${encodeURIComponent(TOWN)}/events?consumer=demo`, {
     headers: { authorization: `Bearer ${town.token}` },
@@ -146,6 +154,7 @@ async function main(): Promise<number> {
     }
     if (ev.type === "escalation_acked") ackedSeen = true;
     if (ev.type === "convoy_landed") landed = true;
+    if (ev.type === "merge_request_updated" && ev.data.detail?.startsWith("approved by the LLM review")) reviewed++;
   });
 
   try {
@@ -153,6 +162,10 @@ async function main(): Promise<number> {
     type("#app");
     type(`/gt rig add ${origin.origin} --name app`);
     await new Promise((r) => setTimeout(r, 1500));
+    say("a quality gate and the LLM review for every merge");
+    type("/gt rig gate add app readme --timeout 60 -- test -f README.md");
+    type("/gt rig set app --review llm");
+    await new Promise((r) => setTimeout(r, 1000));
     say("asking the mayor");
     type("@gastown please add a greeting, a license and a changelog to app, as one convoy");
 
@@ -177,6 +190,7 @@ async function main(): Promise<number> {
     const merged = ["Add GREETING.md", "Add LICENSE (MIT)", "Start CHANGELOG.md"].every((m) => log.includes(m));
     if (!merged) throw new Error("not every polecat's commit reached origin main");
     if (!ackedSeen) throw new Error("the license polecat's escalation was never raised and acknowledged");
+    if (reviewed !== 3) throw new Error(`the LLM review approved ${reviewed} merges, not 3`);
     say("the convoy landed: all three beads merged");
     return 0;
   } finally {

@@ -245,6 +245,20 @@ describe("escalations from Slack", () => {
   });
 });
 
+describe("the refinery's LLM review in Slack", () => {
+  it("its approval is news in the bead thread (why it goes in without a person); a plain re-queue is not", async () => {
+    await addRig();
+    const { beadId, ts } = await sling("raise the timeout");
+    const mr = h.town.domain.addMergeRequest(h.town.beads.get(beadId)!, { state: "merging" });
+    h.town.domain.setMergeState(mr.id, { state: "queued", detail: "the refinery could not reach the container (trying again at …)" });
+    h.town.domain.setMergeState(mr.id, { state: "queued", detail: "approved by the LLM review: raises the timeout as asked" }, "refinery:llm-review");
+    await settled();
+    const news = h.slack.posts(ts).filter((m) => m.text.startsWith("Merge of"));
+    expect(news).toHaveLength(1);
+    expect(shown(news[0]!)).toContain("approved by the LLM review: raises the timeout as asked");
+  });
+});
+
 describe("rig settings and quality gates from Slack", () => {
   it("`/gt rig set`, `rig gate add|remove` and `rig show`: the town gets argv words and the person's groups; refusals come back privately", async () => {
     await addRig();

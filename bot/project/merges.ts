@@ -1,3 +1,4 @@
+import { LLM_REVIEWER } from "../../core/domain";
 import type { TownEventOf } from "../../core/events";
 import { beadCard, mergeMessage } from "../cards";
 import { type ProjectionKit, refKeys } from "./kit";
@@ -21,7 +22,8 @@ export async function projectMerge(kit: ProjectionKit, event: TownEventOf<"merge
   else {
     const ask = await town.chatRef(kit.platform, key);
     if (ask) await kit.edited(ask, { ...mergeMessage(d), buttons: [] });
-    if (MERGE_NEWS.has(d.state)) await kit.postOnce(event, thread, mergeMessage(d));
+    // The LLM review's approval is news too: people see why it goes in without a person.
+    if (MERGE_NEWS.has(d.state) || (d.state === "queued" && d.by === LLM_REVIEWER)) await kit.postOnce(event, thread, mergeMessage(d));
   }
   if (bound.cardMessageId) {
     const bead = await town.getBead(d.sourceBeadId);

@@ -1,10 +1,10 @@
-import type { Actor } from "../../core/domain";
+import { type Actor, LLM_REVIEWER } from "../../core/domain";
 
 /** The refinery acts under this name in bead events, town events, mail and escalations. */
 export const REFINERY: Actor = { kind: "system", id: "refinery", name: "refinery" };
 
 /** Who approved a merge its LLM review let through (the merge request's `approvedBy`). */
-export const LLM_REVIEW = "refinery:llm-review";
+export const LLM_REVIEW = LLM_REVIEWER;
 
 /** Source recorded on the escalations the refinery raises. */
 export const REFINERY_SOURCE = "refinery";

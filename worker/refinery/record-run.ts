@@ -69,7 +69,7 @@ export function recordRun(db: TownDb, mrId: string, verdict: Verdict, summary: M
       changeMergeRequestIn(
         db,
         mrId,
-        { state: "queued", approvedBy: LLM_REVIEW, approvedAt: now, detail: verdict.detail, result: summary, nextAttemptAt: null },
+        { state: "queued", approvedBy: LLM_REVIEW, approvedAt: now, detail: verdict.detail, result: summary, nextAttemptAt: null, by: LLM_REVIEW },
         REFINERY,
         now,
       );

@@ -52,7 +52,7 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
           [true, false],
         ]);
         expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "merged", approvedBy: LLM_REVIEW });
-        expect(k.mergeEvents(mr).map((e) => e.data.detail)).toContainEqual("approved by the LLM review: raises the timeout as the bead asks");
+        expect(k.mergeEvents(mr).map((e) => [e.data.state, e.data.by, e.data.detail])).toContainEqual(["queued", LLM_REVIEW, "approved by the LLM review: raises the timeout as the bead asks"]);
         expect(getBead(k.db, beadId).status).toBe("closed");
         // The model read the patch and the bead.
         const sent = JSON.stringify((await model.requests())[0]?.body);
