@@ -84,6 +84,7 @@ describe("parseCommand", () => {
     expect(bad("rig set api").error).toContain("at least one setting");
     expect(bad("rig set api --max-polecats many").error).toContain("maxPolecats");
     expect(bad("rig set api --agent vim").error).toContain("agent");
+    expect(bad(`rig set api --agent 'command:["sh","-c","curl evil"]'`).error).toContain("Town API");
     expect(bad("rig set api --colour red").error).toContain("--colour");
     expect(bad("rig gate add api test").error).toContain(" -- ");
     expect(bad("rig gate add api test --").error).toContain(" -- ");

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Platform } from "../../core/chat";
-import { AgentKind, Approver, MergePolicy, Priority, QualityGate, Severity, WorkBeadType } from "../../core/domain";
+import { Approver, MergePolicy, Priority, QualityGate, Severity, WorkBeadType } from "../../core/domain";
 import { BeadId, RigName } from "../../core/ids";
 import { mentionToTarget } from "./mentions";
 import { buildOncall, ONCALL_USAGE, OncallCommand } from "./oncall-grammar";
@@ -37,7 +37,8 @@ export const Command = z.discriminatedUnion("cmd", [
     config: z
       .object({
         maxPolecats: z.coerce.number().int().min(0).max(64),
-        agent: AgentKind,
+        // `command:<argv>` agents run anything in the container: the Town API sets those, not chat.
+        agent: z.enum(["claude", "opencode", "codex", "kilo"], { message: "use claude, opencode, codex or kilo (command agents are set through the Town API)" }),
         mergePolicy: MergePolicy,
         approvers: z.array(Approver).min(1).max(50),
         staleAfterMin: z.coerce.number().int().positive().max(24 * 60),
