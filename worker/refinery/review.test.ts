@@ -107,6 +107,23 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
   });
 });
 
+describe("refinery: LLM review that does not answer in time", () => {
+  it("is abandoned and a person decides", async () => {
+    const model = await scriptedModel(verdict({ approve: true, summary: "late" }));
+    const client = createAnthropicClient({ baseUrl: model.url, apiKey: "sk-ant-test", model: "claude-test" });
+    await withRefinery(
+      { review: "llm" },
+      async (k) => {
+        const { mr } = await reviewOne(k);
+        expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("could not run") });
+        expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
+      },
+      DEFAULT_REFINERY_POLICY,
+      modelReviewer(client, { timeoutMs: 0 }),
+    );
+  });
+});
+
 describe("refinery: LLM review without a model", () => {
   it("never merges unreviewed: a person decides", async () => {
     await withRefinery({ review: "llm" }, async (k) => {

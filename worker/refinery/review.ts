@@ -29,13 +29,16 @@ const TOOL = {
   inputSchema: z.toJSONSchema(ReviewVerdict, { io: "input" }) as Record<string, unknown>,
 };
 
-/** A reviewer on the town's model; throws (the refinery then asks a person) when no usable verdict comes back. */
-export function modelReviewer(model: ModelClient, opts: { maxTokens?: number } = {}): Reviewer {
+/** A review that takes longer is abandoned (the refinery pass, and the alarm behind it, must go on). */
+export const REVIEW_TIMEOUT_MS = 120_000;
+
+/** A reviewer on the town's model; throws (the refinery then asks a person) when no usable verdict comes back in time. */
+export function modelReviewer(model: ModelClient, opts: { maxTokens?: number; timeoutMs?: number } = {}): Reviewer {
   return {
     async review(input) {
       const request = { system: buildReviewPrompt(input), items: [{ role: "user" as const, text: "Review this merge now." }], tools: [TOOL], maxTokens: opts.maxTokens ?? 2048 };
       let problem = "the model answered without calling review_verdict";
-      for await (const ev of model.stream(request)) {
+      for await (const ev of model.stream(request, AbortSignal.timeout(opts.timeoutMs ?? REVIEW_TIMEOUT_MS))) {
         if (ev.type !== "tool_call" || ev.call.name !== TOOL.name) continue;
         const verdict = ReviewVerdict.safeParse(ev.call.input);
         if (verdict.success) return verdict.data;
