@@ -114,6 +114,37 @@ describe("Discord bot (startBot: real discord.js against the fake Discord REST +
     expect(h.town.callsTo("POST", /decision$/)[0]).toMatchObject({ path: `/merge-requests/${beadId}/decision`, body: { decision: "approve", memberOf: [`discord:role:${leads}`], actor: { id: `discord:user:${bob.id}` } } });
   });
 
+  it("`/gt rig gate-add` sends the gate's command as argv words and the presser's roles; the reply says what every merge runs", async () => {
+    const leads = h.discord.addRole("leads");
+    await addRig(h);
+    const gateAdd = [
+      {
+        name: "rig",
+        type: T.SubcommandGroup,
+        options: [
+          {
+            name: "gate-add",
+            type: T.Subcommand,
+            options: [
+              { name: "name", type: T.String, value: "app" },
+              { name: "gate", type: T.String, value: "test" },
+              { name: "command", type: T.String, value: 'npm test -- --grep "login page"' },
+              { name: "timeout", type: T.String, value: "90" },
+            ],
+          },
+        ],
+      },
+    ];
+    h.discord.slashCommand({ user: { ...ada, roles: [leads] }, options: gateAdd });
+    await until(() => h.town.callsTo("PATCH", /^\/rigs\/app$/).length === 1, "gate sent");
+    expect(h.town.callsTo("PATCH", /^\/rigs\/app$/)[0]!.body).toMatchObject({
+      gate: { put: { name: "test", timeoutSec: 90, argv: ["npm", "test", "--", "--grep", "login page"] } },
+      memberOf: [`discord:role:${leads}`],
+      actor: { id: `discord:user:${ada.id}` },
+    });
+    expect(h.town.rigs[0]!.config.qualityGates).toHaveLength(1);
+  });
+
   it("`/gt peek` in a bead thread posts the terminal as an ```ansi block (colours kept) and as a PNG attachment", async () => {
     await addRig(h);
     const { beadId, threadId } = await sling(h, "peek at me");
