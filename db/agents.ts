@@ -6,6 +6,7 @@ import { AgentId } from "../core/ids";
 import { AgentHeartbeatRequest } from "../core/town-api";
 import type { TownDb } from "./client";
 import { requireBeadRow, toBead } from "./bead-rows";
+import { noteConvoyMember } from "./convoys";
 import { parseInput } from "./input";
 import { appendBeadEvent, appendTownEvent } from "./outbox";
 import { agents, beads, rigs } from "./schema";
@@ -178,6 +179,7 @@ export function hookBeadIn(db: TownDb, agentId: string, beadId: string, actor: A
   const b = toBead(hooked);
   appendBeadEvent(db, beadId, "hooked", actor, { agentId, from: bead.status }, now);
   appendTownEvent(db, { type: "bead_hooked", beadId, rigId: b.rigId, actor, data: { bead: b, agentId } }, now);
+  noteConvoyMember(db, beadId, actor, now);
   return toAgent(row);
 }
 
@@ -206,6 +208,7 @@ export function unhook(db: TownDb, agentId: string, actor: Actor, now: number, r
       if (reopened) {
         const b = toBead(reopened);
         appendTownEvent(db, { type: "bead_updated", beadId, rigId: b.rigId, actor, data: { bead: b, changed: ["status", "assignee"] } }, now);
+        noteConvoyMember(db, beadId, actor, now);
       }
     }
     return toAgent(row);

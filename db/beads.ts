@@ -6,7 +6,7 @@ import { CloseBeadRequest, CreateBeadRequest, ListBeadsQuery, UpdateBeadRequest 
 import { releaseHooksOn } from "./agents";
 import type { TownDb } from "./client";
 import { type BeadRow, createBeadIn, findBeadRow, requireBeadRow, setBeadStatus, toBead } from "./bead-rows";
-import { landConvoysFor } from "./convoys";
+import { landConvoysFor, noteConvoyMember } from "./convoys";
 import { insertDependency } from "./deps";
 import { parseInput } from "./input";
 import { appendBeadEvent, appendTownEvent } from "./outbox";
@@ -119,6 +119,7 @@ export function updateBead(db: TownDb, id: string, input: UpdateBeadRequest, now
     if (next.assignee !== undefined) data.assignee = next.assignee;
     appendBeadEvent(db, id, "updated", req.actor, data, now);
     appendTownEvent(db, { type: "bead_updated", beadId: id, rigId: bead.rigId, actor: req.actor, data: { bead, changed } }, now);
+    if (next.status !== undefined) noteConvoyMember(db, id, req.actor, now);
     return bead;
   });
 }

@@ -28,6 +28,8 @@ describe("convoys", () => {
       expect(convoyEvents.map((e) => [e.type, "closed" in e.data ? e.data.closed : e.data.total])).toEqual([
         ["convoy_progress", 1],
         ["convoy_progress", 2],
+        // b reopened: the card shows it open again
+        ["convoy_progress", 1],
         ["convoy_progress", 2],
         ["convoy_progress", 3],
         ["convoy_landed", 3],
@@ -35,6 +37,31 @@ describe("convoys", () => {
       expect(convoyProgress(db, convoy.convoyId)).toMatchObject({ closed: 3, total: 3, landedAt: 40 });
       expect(listConvoys(db, { open: true })).toEqual([]);
       expect(catchGastown(() => addToConvoy(db, convoy.convoyId, { beadIds: [a.id], actor: ALICE }, 50)).code).toBe("conflict");
+    });
+  });
+
+  it("a member moving (hooked, in progress, in review) refreshes its open convoys, not landed ones", async () => {
+    await withTown((db) => {
+      addRig(db, { name: "api", gitUrl: "https://git.example/api.git", actor: ALICE }, 1);
+      const a = createBead(db, { rig: "api", title: "a", actor: ALICE }, 2);
+      const b = createBead(db, { rig: "api", title: "b", actor: ALICE }, 3);
+      const open = createConvoy(db, { name: "open one", beadIds: [a.id, b.id], actor: ALICE }, 4);
+      const progress = () => allEvents(db).filter((e) => e.type === "convoy_progress");
+      const before = progress().length;
+      updateBead(db, a.id, { status: "in_progress", actor: ALICE }, 5);
+      updateBead(db, a.id, { status: "review", actor: ALICE }, 6);
+      updateBead(db, a.id, { title: "a, renamed", actor: ALICE }, 7);
+      const moved = progress().slice(before);
+      expect(moved.map((e) => [e.beadId, e.data])).toEqual([
+        [open.convoyId, { convoyId: open.convoyId, name: "open one", closed: 0, total: 2 }],
+        [open.convoyId, { convoyId: open.convoyId, name: "open one", closed: 0, total: 2 }],
+      ]);
+      expect(convoyProgress(db, open.convoyId).beads.find((m) => m.id === a.id)?.status).toBe("review");
+      closeBead(db, a.id, { actor: ALICE }, 8);
+      closeBead(db, b.id, { actor: ALICE }, 9);
+      const landed = progress().length;
+      updateBead(db, b.id, { status: "open", actor: ALICE }, 10);
+      expect(progress().length).toBe(landed);
     });
   });
 

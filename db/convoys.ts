@@ -129,16 +129,33 @@ export function listConvoys(db: TownDb, opts: { open?: boolean } = {}): ConvoyPr
   return rows.map((r) => convoyProgress(db, r.id));
 }
 
+/** Unlanded convoys holding `beadId`. */
+function openConvoysOf(db: TownDb, beadId: string): string[] {
+  return db
+    .select({ convoyId: convoyBeads.convoyId })
+    .from(convoyBeads)
+    .innerJoin(convoys, eq(convoys.beadId, convoyBeads.convoyId))
+    .where(and(eq(convoyBeads.beadId, beadId), isNull(convoys.landedAt)))
+    .all()
+    .map((r) => r.convoyId);
+}
+
 /**
  * After `beadId` changed (closed): announce progress of each unlanded convoy holding it and
  * land those now complete. Runs in the caller's transaction (closeBead calls it).
  */
 export function landConvoysFor(db: TownDb, beadId: string, actor: Actor, now: number): void {
-  const held = db
-    .select({ convoyId: convoyBeads.convoyId })
-    .from(convoyBeads)
-    .innerJoin(convoys, eq(convoys.beadId, convoyBeads.convoyId))
-    .where(and(eq(convoyBeads.beadId, beadId), isNull(convoys.landedAt)))
-    .all();
-  for (const { convoyId } of held) checkConvoy(db, convoyId, actor, now);
+  for (const convoyId of openConvoysOf(db, beadId)) checkConvoy(db, convoyId, actor, now);
+}
+
+/**
+ * A member of an unlanded convoy moved (hooked, in progress, in review, back to open): its
+ * convoys announce progress so their cards show the member's new status. Closing goes through
+ * landConvoysFor. Runs in the caller's transaction.
+ */
+export function noteConvoyMember(db: TownDb, beadId: string, actor: Actor, now: number): void {
+  for (const convoyId of openConvoysOf(db, beadId)) {
+    const convoy = requireConvoy(db, convoyId);
+    appendTownEvent(db, { type: "convoy_progress", beadId: convoyId, actor, data: { convoyId, name: convoy.name, ...counts(db, convoyId) } }, now);
+  }
 }
