@@ -7,7 +7,7 @@ import type { ScriptTurn } from "../../test/fakes/model-server";
 import { createAnthropicClient } from "../mayor/anthropic";
 import { createOpenAiClient } from "../mayor/openai";
 import { DEFAULT_REFINERY_POLICY, LLM_REVIEW } from "./policy";
-import { modelReviewer } from "./review";
+import { modelReviewer, type Reviewer } from "./review";
 import { mergeResult, type RefineryKit, withRefinery } from "./test-kit";
 
 /**
@@ -24,6 +24,20 @@ async function scriptedModel(script: ScriptTurn[]) {
   const { id, url } = (await res.json()) as { id: string; url: string };
   const requests = async () => ((await (await fetch(`${control()}/servers/${id}/requests`)).json()) as { requests: { body: unknown }[] }).requests;
   return { url, requests };
+}
+
+/** A review without a usable verdict leaves the merge to a person: nothing pushed. */
+async function expectPersonDecides(reviewer: Reviewer): Promise<void> {
+  await withRefinery(
+    { review: "llm" },
+    async (k) => {
+      const { mr } = await reviewOne(k);
+      expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("could not run") });
+      expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
+    },
+    DEFAULT_REFINERY_POLICY,
+    reviewer,
+  );
 }
 
 const verdict = (input: Record<string, unknown>): ScriptTurn[] => [{ tools: [{ name: "review_verdict", input }] }];
@@ -94,16 +108,7 @@ describe.each(["anthropic", "openai"] as const)("refinery: LLM review over the %
       modelReviewer(client(model.url)),
     );
     const silent = await scriptedModel([{ text: "Looks fine to me." }]);
-    await withRefinery(
-      { review: "llm" },
-      async (k) => {
-        const { mr } = await reviewOne(k);
-        expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("could not run") });
-        expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
-      },
-      DEFAULT_REFINERY_POLICY,
-      modelReviewer(client(silent.url)),
-    );
+    await expectPersonDecides(modelReviewer(client(silent.url)));
   });
 });
 
@@ -111,16 +116,7 @@ describe("refinery: LLM review that does not answer in time", () => {
   it("is abandoned and a person decides", async () => {
     const model = await scriptedModel(verdict({ approve: true, summary: "late" }));
     const client = createAnthropicClient({ baseUrl: model.url, apiKey: "sk-ant-test", model: "claude-test" });
-    await withRefinery(
-      { review: "llm" },
-      async (k) => {
-        const { mr } = await reviewOne(k);
-        expect(mergeRequestView(k.db, mr)).toMatchObject({ state: "awaiting_approval", detail: expect.stringContaining("could not run") });
-        expect(k.runtime.merges().map((m) => m.push)).toEqual([false]);
-      },
-      DEFAULT_REFINERY_POLICY,
-      modelReviewer(client, { timeoutMs: 0 }),
-    );
+    await expectPersonDecides(modelReviewer(client, { timeoutMs: 0 }));
   });
 });
 
