@@ -62,10 +62,8 @@ export class PtySession {
   private readonly enterDelayMs: number;
   private lastOutput: number | null = null;
   private exit: PtyExit | null = null;
-  /** Bytes written to xterm and not yet parsed. */
+  /** Bytes written to xterm and not yet parsed (batches are never empty), and who waits for 0. */
   private pending = 0;
-  /** Writes to xterm not yet parsed, and who waits for that count to reach 0. */
-  private unparsed = 0;
   private parsedWaiters: Array<() => void> = [];
   private paused = false;
   private disposed = false;
@@ -112,9 +110,9 @@ export class PtySession {
   }
 
   private ingest(data: Uint8Array): void {
+    if (data.length === 0) return;
     this.lastOutput = this.clock.now();
     this.pending += data.length;
-    this.unparsed++;
     if (!this.paused && this.pending > HIGH_WATER) {
       this.paused = true;
       this.proc?.pause();
@@ -126,7 +124,7 @@ export class PtySession {
         this.paused = false;
         this.proc?.resume();
       }
-      if (--this.unparsed === 0) for (const wake of this.parsedWaiters.splice(0)) wake();
+      if (this.pending === 0) for (const wake of this.parsedWaiters.splice(0)) wake();
     });
   }
 
@@ -181,7 +179,7 @@ export class PtySession {
   /** Waits until every byte received so far has been parsed by the terminal. */
   flush(): Promise<void> {
     // Nothing unparsed: no round through xterm's write queue (which waits for a timer).
-    if (this.unparsed === 0) return Promise.resolve();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.parsedWaiters.push(resolve));
   }
 
@@ -212,7 +210,7 @@ export class PtySession {
     if (this.paused) this.proc?.resume();
     this.term.dispose();
     // A disposed terminal parses nothing more: nobody waits for it.
-    this.unparsed = 0;
+    this.pending = 0;
     for (const wake of this.parsedWaiters.splice(0)) wake();
   }
 }

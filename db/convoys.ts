@@ -57,13 +57,20 @@ function addMembers(db: TownDb, convoyId: string, beadIds: readonly string[], ac
   return added;
 }
 
+/** Announces an unlanded convoy's progress; its name and counts, or null once it has landed. */
+function announceProgress(db: TownDb, convoyId: string, actor: Actor, now: number): { name: string; closed: number; total: number } | null {
+  const convoy = requireConvoy(db, convoyId);
+  if (convoy.landedAt !== null) return null;
+  const progress = { name: convoy.name, ...counts(db, convoyId) };
+  appendTownEvent(db, { type: "convoy_progress", beadId: convoyId, actor, data: { convoyId, ...progress } }, now);
+  return progress;
+}
+
 /** Announces progress and, when every member is closed, lands the convoy (exactly once). */
 function checkConvoy(db: TownDb, convoyId: string, actor: Actor, now: number): void {
-  const convoy = requireConvoy(db, convoyId);
-  if (convoy.landedAt !== null) return;
-  const { closed, total } = counts(db, convoyId);
-  appendTownEvent(db, { type: "convoy_progress", beadId: convoyId, actor, data: { convoyId, name: convoy.name, closed, total } }, now);
-  if (total === 0 || closed < total) return;
+  const progress = announceProgress(db, convoyId, actor, now);
+  if (!progress || progress.total === 0 || progress.closed < progress.total) return;
+  const { name, total } = progress;
   const landed = db
     .update(convoys)
     .set({ landedAt: now })
@@ -72,7 +79,7 @@ function checkConvoy(db: TownDb, convoyId: string, actor: Actor, now: number): v
     .get();
   if (!landed) return;
   setBeadStatus(db, convoyId, "closed", actor, now, { reason: "landed" });
-  appendTownEvent(db, { type: "convoy_landed", beadId: convoyId, actor, data: { convoyId, name: convoy.name, total } }, now);
+  appendTownEvent(db, { type: "convoy_landed", beadId: convoyId, actor, data: { convoyId, name, total } }, now);
 }
 
 /** Creates a convoy over existing beads; lands at once if they are all closed already. */
@@ -154,8 +161,5 @@ export function landConvoysFor(db: TownDb, beadId: string, actor: Actor, now: nu
  * landConvoysFor. Runs in the caller's transaction.
  */
 export function noteConvoyMember(db: TownDb, beadId: string, actor: Actor, now: number): void {
-  for (const convoyId of openConvoysOf(db, beadId)) {
-    const convoy = requireConvoy(db, convoyId);
-    appendTownEvent(db, { type: "convoy_progress", beadId: convoyId, actor, data: { convoyId, name: convoy.name, ...counts(db, convoyId) } }, now);
-  }
+  for (const convoyId of openConvoysOf(db, beadId)) announceProgress(db, convoyId, actor, now);
 }
